@@ -1,0 +1,23 @@
+package masq.api.admin;
+
+import java.util.Map;
+
+import org.osgi.dto.DTO;
+
+/** The gateway at a glance, as {@code masq:status} prints it. */
+public class StatusDTO extends DTO {
+    /** The inside address in CIDR form, e.g. {@code 192.168.0.1/24}. */
+    public String insideAddress;
+    /** The outside address in CIDR form. */
+    public String outsideAddress;
+    /** The masq port range, e.g. {@code 61000-65095}. */
+    public String ports;
+    /** Mappings in use per protocol ({@code tcp}, {@code udp}, {@code icmp}). */
+    public Map<String, Long> mappings;
+    /** Free gateway ports per protocol. */
+    public Map<String, Long> freePorts;
+    /** Pending expectations. */
+    public long expectations;
+    /** Seconds since the engine started. */
+    public long uptimeSeconds;
+}

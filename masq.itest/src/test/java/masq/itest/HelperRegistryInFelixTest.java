@@ -1,0 +1,238 @@
+package masq.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Hashtable;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Converter;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+import masq.api.admin.HelperAdmin;
+import masq.api.admin.HelperDTO;
+
+/**
+ * The runtime's bundle set in Felix: the helper registry as helpers are installed, updated,
+ * uninstalled, duplicated and configured at runtime, and the {@code masq:helpers} command.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerMethod.class)
+public class HelperRegistryInFelixTest {
+    private static final Path WORK = Path.of(System.getProperty("masq.itest.work", "target/itest-work"));
+    private static final Path LOAD = WORK.resolve("load");
+    private static final Path ETC = WORK.resolve("etc");
+    private static final String FTP_BUNDLE = "masq.helper.ftp";
+    private static final long WAIT_MILLIS = 10_000;
+
+    @Inject
+    private BundleContext context;
+    @Inject
+    private HelperAdmin helpers;
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+    @Inject
+    private CommandProcessor commandProcessor;
+
+    @Configuration
+    public Option[] config() throws Exception {
+        Files.createDirectories(LOAD);
+        Files.createDirectories(ETC);
+        return options(
+                new org.ops4j.pax.exam.options.DefaultCompositeOption(RuntimeBundles.options()),
+                junitBundles(),
+                frameworkStartLevel(10),
+                systemProperty("gosh.args").value("--nointeractive"),
+                systemProperty("masq.itest.helper.jar").value(System.getProperty("masq.itest.helper.jar")),
+                systemProperty("masq.itest.work").value(WORK.toAbsolutePath().toString()),
+                frameworkProperty("felix.fileinstall.dir").value(LOAD.toAbsolutePath() + "," + ETC.toAbsolutePath()),
+                frameworkProperty("felix.fileinstall.poll").value("200"),
+                frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
+    }
+
+    @Test
+    public void everyRuntimeBundleIsActive() {
+        Set<String> locations = RuntimeBundles.entries().stream().map(RuntimeBundles.Entry::location)
+                .collect(Collectors.toSet());
+        int seen = 0;
+        for (Bundle b : context.getBundles()) {
+            if (locations.contains(b.getLocation())) {
+                assertEquals(b.getSymbolicName() + " state", Bundle.ACTIVE, b.getState());
+                seen++;
+            }
+        }
+        assertEquals("runtime bundles installed", locations.size(), seen);
+    }
+
+    @Test
+    public void ftpHelperIsInTheRegistry() {
+        HelperDTO ftp = helper("ftp");
+        assertNotNull("ftp helper registered", ftp);
+        assertEquals("active", ftp.state);
+        assertEquals("tcp", ftp.transport);
+        assertTrue(Arrays.equals(new int[] {21}, ftp.ports));
+        assertEquals(FTP_BUNDLE, ftp.bundleSymbolicName);
+    }
+
+    @Test
+    public void uninstallRemovesTheHelperAndInstallBringsItBack() throws Exception {
+        bundle(FTP_BUNDLE).uninstall();
+        assertEquals("ftp gone after uninstall", null, helper("ftp"));
+
+        Bundle again = context.installBundle(RuntimeBundles.location(FTP_BUNDLE));
+        again.start();
+        waitFor(() -> helper("ftp") != null, "ftp back after install + start");
+        assertEquals("active", helper("ftp").state);
+    }
+
+    @Test
+    public void stopAndStartWithdrawAndRestoreTheHelper() throws Exception {
+        Bundle ftp = bundle(FTP_BUNDLE);
+        ftp.stop();
+        assertEquals(null, helper("ftp"));
+        ftp.start();
+        waitFor(() -> helper("ftp") != null, "ftp back after start");
+    }
+
+    @Test
+    public void updateSwapsTheHelperService() throws Exception {
+        long before = helper("ftp").serviceId;
+        bundle(FTP_BUNDLE).update();
+        waitFor(() -> helper("ftp") != null && helper("ftp").serviceId != before, "ftp re-registered by update");
+        assertEquals("active", helper("ftp").state);
+        assertNotEquals(before, helper("ftp").serviceId);
+    }
+
+    @Test
+    public void duplicateClaimIsRefusedByRankingAndTheLoserIsShown() throws Exception {
+        Bundle rivals = context.installBundle("file:" + System.getProperty("masq.itest.helper.jar"));
+        rivals.start();
+        waitFor(() -> helper("rival") != null, "rival helper registered");
+
+        assertEquals("higher ranking wins", "active", helper("rival").state);
+        HelperDTO ftp = helper("ftp");
+        assertEquals("refused", ftp.state);
+        assertTrue(ftp.reason, ftp.reason.startsWith("duplicate of rival (bundle " + rivals.getBundleId() + ")"));
+        assertTrue(ftp.reason, ftp.reason.endsWith("on tcp/21"));
+
+        rivals.uninstall();
+        assertEquals("ftp active again once the winner left", "active", helper("ftp").state);
+    }
+
+    @Test
+    public void helperWhoseActivationThrowsDisturbsNothing() throws Exception {
+        Bundle rivals = context.installBundle("file:" + System.getProperty("masq.itest.helper.jar"));
+        rivals.start();
+        waitFor(() -> helper("rival") != null, "rival helper registered");
+
+        assertEquals("the bundle itself is fine", Bundle.ACTIVE, rivals.getState());
+        assertEquals("a helper that cannot activate is never in the registry", null, helper("broken"));
+        assertEquals(2, helpers.helpers().size());
+        rivals.uninstall();
+        assertEquals("active", helper("ftp").state);
+        assertEquals(1, helpers.helpers().size());
+    }
+
+    @Test
+    public void configAdminOverridesPortsLiveAndABadValueIsRejected() throws Exception {
+        org.osgi.service.cm.Configuration config = configurationAdmin.getConfiguration("masq.helper.ftp", "?");
+        config.update(new Hashtable<>(java.util.Map.of("ports", "21,2121")));
+        waitFor(() -> Arrays.equals(new int[] {21, 2121}, helper("ftp").ports), "ports 21,2121 applied");
+        assertTrue(helper("ftp").configured);
+
+        for (String bad : new String[] {"70000", "21,2121,x", "0", ""}) {
+            config.update(new Hashtable<>(java.util.Map.of("ports", bad)));
+            Thread.sleep(500);
+            assertTrue("ports = '" + bad + "' leaves the ports as they were",
+                    Arrays.equals(new int[] {21, 2121}, helper("ftp").ports));
+        }
+
+        config.delete();
+        waitFor(() -> Arrays.equals(new int[] {21}, helper("ftp").ports), "back to the default port");
+        assertFalse(helper("ftp").configured);
+    }
+
+    @Test
+    public void fileInstallLoadsHelperBundlesAndConfigurations() throws Exception {
+        Path jar = LOAD.resolve("masq.itest.helper.jar");
+        Files.copy(Path.of(System.getProperty("masq.itest.helper.jar")), jar, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            waitFor(() -> helper("rival") != null, "helper bundle dropped into load/ installed");
+        } finally {
+            Files.delete(jar);
+        }
+        waitFor(() -> helper("rival") == null, "helper bundle deleted from load/ uninstalled");
+
+        Path cfg = ETC.resolve("masq.helper.ftp.cfg");
+        Files.writeString(cfg, "ports = 21,2121\n");
+        try {
+            waitFor(() -> Arrays.equals(new int[] {21, 2121}, helper("ftp").ports), "etc/masq.helper.ftp.cfg applied");
+        } finally {
+            Files.delete(cfg);
+        }
+        waitFor(() -> Arrays.equals(new int[] {21}, helper("ftp").ports), "deleted cfg restores the default");
+    }
+
+    @Test
+    public void helpersCommandPrintsATable() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, "UTF-8");
+        CommandSession session = commandProcessor.createSession(new ByteArrayInputStream(new byte[0]), print, print);
+        Object result = session.execute("masq:helpers");
+        String text = String.valueOf(session.format(result, Converter.INSPECT));
+        String[] lines = text.split("\n");
+        assertTrue(text, lines[0].matches("NAME +BUNDLE +VERSION +TRANSPORT +PORTS +FLOWS +STATE"));
+        assertTrue(text, lines[1].matches("ftp +\\d+ masq\\.helper\\.ftp +0\\.1\\.0\\.SNAPSHOT +tcp +21 +0 +active"));
+        assertEquals(text, 2, lines.length);
+        session.close();
+    }
+
+    private HelperDTO helper(String name) {
+        return helpers.helpers().stream().filter(h -> name.equals(h.name)).findFirst().orElse(null);
+    }
+
+    private Bundle bundle(String symbolicName) {
+        return Arrays.stream(context.getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName())).findFirst()
+                .orElseThrow(() -> new AssertionError(symbolicName + " not installed"));
+    }
+
+    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
