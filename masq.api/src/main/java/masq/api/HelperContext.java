@@ -25,6 +25,13 @@ public interface HelperContext {
     Direction direction();
 
     /**
+     * @return for TCP, the sender's original sequence number of the first payload byte (before any
+     *         edit shifted it), as an unsigned 32-bit value in a {@code long}; a retransmission shows
+     *         the same number again. For UDP, 0.
+     */
+    long tcpSequence();
+
+    /**
      * Asks the engine to replace {@code length} payload bytes starting at {@code offset} with
      * {@code count} bytes of {@code bytes} starting at {@code from}. The bytes are copied now.
      *

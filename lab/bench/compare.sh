@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# lab/bench/compare.sh KERNEL_FILE MASQ_FILE: the two result files of lab/bench/run.sh side by side,
+# with masq/kernel ratios and the targets of issue 5 (throughput and connections/s >= 0.5x kernel,
+# median RTT added <= 100 us).
+set -euo pipefail
+
+[ $# -eq 2 ] || { echo "usage: lab/bench/compare.sh KERNEL_FILE MASQ_FILE" >&2; exit 2; }
+awk -F= '
+    FNR == 1 { file++ }
+    { v[file, $1] = $2 }
+    END {
+        printf "%-16s %12s %12s %8s  %s\n", "metric", "kernel", "masq", "ratio", "target"
+        n = split("tcp_mbps udp64_pps tcp_cps rtt_median_us", keys, " ")
+        for (i = 1; i <= n; i++) {
+            k = keys[i]; a = v[1, k]; b = v[2, k]
+            ratio = (a > 0) ? sprintf("%.2f", b / a) : "-"
+            if (k == "rtt_median_us") target = sprintf("added %d us (<= 100): %s", b - a, (b - a <= 100) ? "met" : "MISSED")
+            else if (k == "udp64_pps") target = ""
+            else target = sprintf(">= 0.5x: %s", (a > 0 && b / a >= 0.5) ? "met" : "MISSED")
+            printf "%-16s %12s %12s %8s  %s\n", k, a, b, ratio, target
+        }
+    }' "$1" "$2"

@@ -1,0 +1,282 @@
+#!/usr/bin/env bash
+# lab/e2e/run.sh: end-to-end tests with real clients and servers through whatever gateway runs in
+# the lab (kernel mode: Linux MASQUERADE; masq mode: the user-space gateway, started separately).
+#   lab/e2e/run.sh [-l] [TEST...]     -l lists the tests; TEST selects tests by name (glob)
+# Prints "PASS name", "FAIL name: reason" or "SKIP name: reason" per test, then
+# "N passed, N failed[, N skipped]"; exits 1 if any test failed.
+set -euo pipefail
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$LAB_DIR/lib.sh"
+
+TESTS=(
+    unsolicited_inbound
+    ping_outside ping_far ping_gateway_inside
+    traceroute_udp traceroute_icmp
+    http_source_is_masqueraded http_outside http_far
+    ftp_active_port ftp_active_eprt ftp_passive_pasv ftp_passive_epsv
+    lftp_passive_epsv lftp_active
+    iperf3_tcp iperf3_udp
+    three_hosts_at_once
+)
+passed=0 failed=0 skipped=0
+TMP=""
+
+fail() {
+    echo "$*"
+    exit 1
+}
+skip() {
+    echo "$*"
+    exit 77
+}
+
+# fetch HOST OUTFILE CLIENT-ARGS...: runs a bounded download client in HOST; output to OUTFILE.log.
+fetch() {
+    local host=$1 out=$2
+    shift 2
+    rm -f "$out"
+    local rc=0
+    nsx "$host" timeout 60 "$@" >"$out.log" 2>&1 || rc=$?
+    [ "$rc" -eq 0 ] || fail "$1 exited $rc ($(tail -n 1 "$out.log"))"
+}
+
+# same_sha OUTFILE: the downloaded file equals the servers' test file.
+same_sha() {
+    local got
+    [ -s "$1" ] || fail "no file downloaded ($(tail -n 1 "$1.log" 2>/dev/null))"
+    got=$(sha256sum "$1" | cut -d' ' -f1)
+    [ "$got" = "$(test_file_sha256)" ] || fail "sha256 mismatch: got $got, want $(test_file_sha256)"
+}
+
+# log_has OUTFILE REGEX WHAT: the client's verbose log shows the FTP command in use.
+log_has() {
+    grep -Eq "$2" "$1.log" || fail "$3 not seen in the client's log (${1##*/}.log)"
+}
+
+# Active FTP needs the gateway's FTP helper; in kernel mode without nf_conntrack_ftp, skip saying why.
+need_ftp_helper() {
+    local h
+    h=$(cat "$STATE/ftp_helper" 2>/dev/null || echo unknown)
+    if [ "$MODE" = kernel ] && [ "${h%%:*}" != yes ]; then
+        skip "active FTP needs the kernel FTP conntrack helper, which is not available here ($h)"
+    fi
+}
+
+# --- the tests ---------------------------------------------------------------------------------
+
+# A host outside cannot open a connection to the gateway's outside address: not to the masq port
+# range, not to 22. Listeners run on A-box on those ports, so a forwarded SYN would connect.
+t_unsolicited_inbound() {
+    local ports=() port pids=() checks=() pid bad
+    mapfile -t ports < <(echo 22; seq 61000 61010)
+    for port in "${ports[@]}"; do
+        # ip netns exec execs iperf3, so $! is iperf3's own pid (a function run with & would not be).
+        ip netns exec "$(ns abox)" iperf3 -s -1 -B "${HOST_ADDR[abox]}" -p "$port" >/dev/null 2>&1 &
+        pids+=($!)
+    done
+    local listening=0
+    for _ in $(seq 20); do
+        listening=$(nsx abox ss -Htln | awk '{print $4}' | grep -cE ':(22|610(0[0-9]|10))$' || true)
+        [ "$listening" -ge ${#ports[@]} ] && break
+        sleep 0.1
+    done
+    [ "$listening" -ge ${#ports[@]} ] || {
+        for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+        fail "only $listening of ${#ports[@]} listeners started on A-box"
+    }
+    rm -f "$TMP"/inbound.*
+    for port in "${ports[@]}"; do
+        (nsx outside timeout 3 bash -c "exec 3<>/dev/tcp/$GW_OUT/$port" 2>/dev/null && touch "$TMP/inbound.$port") &
+        checks+=($!)
+    done
+    for pid in "${checks[@]}"; do wait "$pid" || true; done
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait
+    for pid in "${pids[@]}"; do ! kill -0 "$pid" 2>/dev/null || fail "listener pid $pid did not end"; done
+    bad=$(find "$TMP" -maxdepth 1 -name 'inbound.*' -printf '%f\n' | sed 's/inbound\.//' | sort -n | paste -sd' ')
+    [ -z "$bad" ] || fail "connected from $OUTSIDE to $GW_OUT port(s) $bad"
+}
+
+ping_to() {
+    nsx abox timeout 10 ping -n -c 3 -i 0.2 -W 2 "$1" >"$TMP/ping.log" 2>&1 ||
+        fail "no reply from $1 ($(grep -E 'transmitted|error|unreachable' "$TMP/ping.log" | head -n 1))"
+}
+t_ping_outside() { ping_to "$OUTSIDE"; }
+t_ping_far() { ping_to "$FAR"; }
+t_ping_gateway_inside() { ping_to "$GW_IN"; }
+
+# traceroute ARGS...: every hop answers: 192.168.0.1, 203.0.113.254, then 198.51.100.10.
+traceroute_far() {
+    local log="$TMP/traceroute.log" hop want n=1
+    nsx abox timeout 30 traceroute -n -q 1 -w 2 -m 6 "$@" "$FAR" >"$log" 2>&1 || fail "traceroute exited $?"
+    for want in "$GW_IN" "$ROUTER" "$FAR"; do
+        hop=$(awk -v n="$n" '$1 == n {print $2}' "$log")
+        [ "$hop" = "$want" ] || fail "hop $n is '${hop:-none}', want $want ($(tr '\n' ';' <"$log"))"
+        n=$((n + 1))
+    done
+    [ "$(awk 'NR > 1' "$log" | wc -l)" -eq 3 ] || fail "expected 3 hops: $(tr '\n' ';' <"$log")"
+}
+t_traceroute_udp() { traceroute_far -U; }
+t_traceroute_icmp() { traceroute_far -I; }
+
+t_http_source_is_masqueraded() {
+    local seen
+    seen=$(nsx abox timeout 10 curl -sS --max-time 5 "http://$OUTSIDE/whoami" 2>&1) || fail "$seen"
+    [ "$seen" = "$GW_OUT" ] || fail "the server saw source '$seen', want $GW_OUT"
+}
+
+http_get() {
+    fetch abox "$TMP/http.bin" curl -sS --max-time 50 -o "$TMP/http.bin" "http://$1/$TEST_FILE"
+    same_sha "$TMP/http.bin"
+}
+t_http_outside() { http_get "$OUTSIDE"; }
+t_http_far() { http_get "$FAR"; }
+
+# ftp_curl OUTFILE ARGS...: curl FTP download of the test file from the outside host, verbose.
+ftp_curl() {
+    local out=$1
+    shift
+    fetch abox "$out" curl -v -sS --max-time 50 "$@" -o "$out" "ftp://$OUTSIDE/$TEST_FILE"
+    same_sha "$out"
+}
+t_ftp_active_port() {
+    need_ftp_helper
+    ftp_curl "$TMP/ftp-port.bin" -P - --disable-eprt
+    log_has "$TMP/ftp-port.bin" '^> PORT ' PORT
+}
+t_ftp_active_eprt() {
+    need_ftp_helper
+    ftp_curl "$TMP/ftp-eprt.bin" -P - --eprt
+    log_has "$TMP/ftp-eprt.bin" '^< 200 EPRT' "an accepted EPRT"
+}
+t_ftp_passive_pasv() {
+    ftp_curl "$TMP/ftp-pasv.bin" --ftp-pasv --disable-epsv
+    log_has "$TMP/ftp-pasv.bin" '^< 227 ' "a 227 reply to PASV"
+}
+t_ftp_passive_epsv() {
+    ftp_curl "$TMP/ftp-epsv.bin" --ftp-pasv --epsv
+    log_has "$TMP/ftp-epsv.bin" '^< 229 ' "a 229 reply to EPSV"
+}
+
+# lftp_get OUTFILE SETTINGS: lftp with debug output, bounded retries.
+lftp_get() {
+    local out=$1
+    fetch abox "$out" lftp -d -c "set net:timeout 10; set net:max-retries 1; set net:reconnect-interval-base 1;
+        set xfer:clobber on; $2; open ftp://$OUTSIDE; get $TEST_FILE -o $out"
+    same_sha "$out"
+}
+t_lftp_passive_epsv() {
+    lftp_get "$TMP/lftp-epsv.bin" "set ftp:passive-mode on; set ftp:prefer-epsv yes"
+    log_has "$TMP/lftp-epsv.bin" '^<--- 229 ' "a 229 reply to EPSV"
+}
+# lftp sends EPRT only on IPv6 control connections; on IPv4 its active mode is PORT (curl covers EPRT).
+t_lftp_active() {
+    need_ftp_helper
+    lftp_get "$TMP/lftp-port.bin" "set ftp:passive-mode off"
+    log_has "$TMP/lftp-port.bin" '^---> (PORT|EPRT) ' "PORT/EPRT"
+}
+
+# iperf3_run NAME ARGS...: a short client run; JSON result in $TMP/NAME.json.
+iperf3_run() {
+    local name=$1
+    shift
+    local rc=0 error
+    nsx abox timeout 20 iperf3 -c "$OUTSIDE" -t 2 -J "$@" >"$TMP/$name.json" 2>&1 || rc=$?
+    # iperf3 3.12 with -J exits 0 even when it could not connect: the error is in the JSON.
+    error=$(jq -r '.error // empty' "$TMP/$name.json" 2>/dev/null || echo "no JSON output")
+    if [ "$rc" -ne 0 ] || [ -n "$error" ]; then fail "iperf3 exited $rc${error:+: $error}"; fi
+}
+t_iperf3_tcp() {
+    local bytes
+    iperf3_run tcp
+    bytes=$(jq -r '.end.sum_received.bytes' "$TMP/tcp.json")
+    [ "${bytes%.*}" -gt 0 ] || fail "nothing received"
+    echo "received $bytes bytes"
+}
+t_iperf3_udp() {
+    local packets lost
+    iperf3_run udp -u -b 20M
+    packets=$(jq -r '.end.sum.packets' "$TMP/udp.json")
+    lost=$(jq -r '.end.sum.lost_packets' "$TMP/udp.json")
+    [ "$packets" -gt 0 ] || fail "no packets"
+    [ $((lost * 100)) -le $((packets * 5)) ] || fail "lost $lost of $packets datagrams (> 5%)"
+}
+
+# All three inside hosts at once: an HTTP download and an active FTP download each, concurrently.
+t_three_hosts_at_once() {
+    local host pids=() pid rc=0 ftp_args=(-P - --disable-eprt) out
+    [ "$MODE" = kernel ] && [ "$(cut -d: -f1 "$STATE/ftp_helper" 2>/dev/null)" != yes ] &&
+        ftp_args=(--ftp-pasv)
+    for host in "${INSIDE_HOSTS[@]}"; do
+        ip netns exec "$(ns "$host")" timeout 60 curl -sS --max-time 50 -o "$TMP/$host-http.bin" \
+            "http://$OUTSIDE/$TEST_FILE" >"$TMP/$host-http.bin.log" 2>&1 &
+        pids+=($!)
+        ip netns exec "$(ns "$host")" timeout 60 curl -sS --max-time 50 "${ftp_args[@]}" \
+            -o "$TMP/$host-ftp.bin" "ftp://$OUTSIDE/$TEST_FILE" >"$TMP/$host-ftp.bin.log" 2>&1 &
+        pids+=($!)
+    done
+    for pid in "${pids[@]}"; do wait "$pid" || rc=$?; done
+    for host in "${INSIDE_HOSTS[@]}"; do
+        for out in "$TMP/$host-http.bin" "$TMP/$host-ftp.bin"; do
+            (same_sha "$out") >"$TMP/check.log" || fail "$host ${out##*-}: $(cat "$TMP/check.log")"
+        done
+    done
+    [ "$rc" -eq 0 ] || fail "a client exited $rc"
+}
+
+# --- the runner --------------------------------------------------------------------------------
+
+run_test() {
+    local name=$1 out rc=0 reason
+    out=$("t_$name" 2>&1) || rc=$?
+    reason=$(printf '%s\n' "$out" | grep -v '^$' | tail -n 1 || true)
+    case $rc in
+        0) echo "PASS $name"; passed=$((passed + 1)) ;;
+        77) echo "SKIP $name: $reason"; skipped=$((skipped + 1)) ;;
+        *) echo "FAIL $name: ${reason:-exit $rc}"; failed=$((failed + 1)) ;;
+    esac
+}
+
+selected() {
+    local pattern
+    [ ${#PATTERNS[@]} -eq 0 ] && return 0
+    for pattern in "${PATTERNS[@]}"; do
+        # shellcheck disable=SC2053 # the pattern is a glob on purpose
+        [[ $1 == $pattern ]] && return 0
+    done
+    return 1
+}
+
+cleanup() { [ -n "$TMP" ] && rm -rf "$TMP"; }
+
+main() {
+    PATTERNS=()
+    while [ $# -gt 0 ]; do
+        case $1 in
+            -l | --list) printf '%s\n' "${TESTS[@]}"; exit 0 ;;
+            -h | --help) sed -n '2,6p' "$0"; exit 0 ;;
+            *) PATTERNS+=("$1"); shift ;;
+        esac
+    done
+    need_root
+    MODE=$(lab_mode)
+    [ "$MODE" != down ] || { echo "e2e: the lab is down; run lab/lab.sh up [--mode kernel|masq]" >&2; exit 2; }
+    TMP=$(mktemp -d "$STATE/e2e.XXXXXX")
+    trap cleanup EXIT
+    echo "e2e: lab $PREFIX in $MODE mode, ftp helper: $(cat "$STATE/ftp_helper" 2>/dev/null || echo unknown)"
+
+    local name
+    for name in "${TESTS[@]}"; do
+        selected "$name" && run_test "$name"
+    done
+    if [ "$skipped" -gt 0 ]; then
+        echo "$passed passed, $failed failed, $skipped skipped"
+    else
+        echo "$passed passed, $failed failed"
+    fi
+    [ "$failed" -eq 0 ]
+}
+
+main "$@"
