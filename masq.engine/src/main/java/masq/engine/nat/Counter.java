@@ -1,0 +1,98 @@
+package masq.engine.nat;
+
+import masq.engine.packet.Malformed;
+
+/**
+ * Every event the engine counts, by the name the console prints. Drops are counted here and
+ * never thrown; a packet is counted once, under the first reason it failed.
+ */
+public enum Counter {
+    PACKETS_INSIDE("packets.received.inside"),
+    PACKETS_OUTSIDE("packets.received.outside"),
+    FORWARDED_OUTBOUND("packets.forwarded.outbound"),
+    FORWARDED_INBOUND("packets.forwarded.inbound"),
+    HAIRPINNED("packets.hairpinned"),
+    MAPPINGS_CREATED("mappings.created"),
+    MAPPINGS_EXPIRED("mappings.expired"),
+    ICMP_ERRORS_TRANSLATED("icmp.errors.translated"),
+    SENT_ECHO_REPLY("icmp.sent.echo-reply"),
+    SENT_TIME_EXCEEDED("icmp.sent.time-exceeded"),
+    SENT_UNREACHABLE("icmp.sent.unreachable"),
+    FRAGMENTS_TRANSLATED("fragments.translated"),
+    FRAGMENTS_HELD("fragments.held"),
+    IP_TRUNCATED(Malformed.IP_TRUNCATED),
+    IP_BAD_VERSION(Malformed.IP_BAD_VERSION),
+    IP_BAD_IHL(Malformed.IP_BAD_IHL),
+    IP_BAD_TOTAL_LENGTH(Malformed.IP_BAD_TOTAL_LENGTH),
+    IP_BAD_CHECKSUM(Malformed.IP_BAD_CHECKSUM),
+    IP_BAD_FRAGMENT(Malformed.IP_BAD_FRAGMENT),
+    TCP_TRUNCATED(Malformed.TCP_TRUNCATED),
+    TCP_BAD_DATA_OFFSET(Malformed.TCP_BAD_DATA_OFFSET),
+    TCP_BAD_OPTIONS(Malformed.TCP_BAD_OPTIONS),
+    TCP_BAD_CHECKSUM(Malformed.TCP_BAD_CHECKSUM),
+    UDP_TRUNCATED(Malformed.UDP_TRUNCATED),
+    UDP_BAD_LENGTH(Malformed.UDP_BAD_LENGTH),
+    UDP_BAD_CHECKSUM(Malformed.UDP_BAD_CHECKSUM),
+    ICMP_TRUNCATED(Malformed.ICMP_TRUNCATED),
+    ICMP_BAD_CHECKSUM(Malformed.ICMP_BAD_CHECKSUM),
+    ICMP_EMBEDDED_TRUNCATED(Malformed.ICMP_EMBEDDED_TRUNCATED),
+    ICMP_EMBEDDED_BAD_HEADER(Malformed.ICMP_EMBEDDED_BAD_HEADER),
+    ICMP_EMBEDDED_BAD_CHECKSUM(Malformed.ICMP_EMBEDDED_BAD_CHECKSUM),
+    DROP_NOT_INSIDE_NETWORK("drop.outbound.not-inside-network"),
+    DROP_NOT_FOR_GATEWAY("drop.inbound.not-for-gateway"),
+    DROP_NO_MAPPING("drop.inbound.no-mapping"),
+    DROP_FILTERED("drop.inbound.filtered"),
+    DROP_INBOUND_CONFLICT("drop.inbound.source-conflict"),
+    DROP_PROTOCOL("drop.protocol.unsupported"),
+    DROP_ICMP_TYPE("drop.icmp.unsupported-type"),
+    DROP_ICMP_ERROR_NO_MAPPING("drop.icmp.error-no-mapping"),
+    DROP_LOCAL("drop.local.unhandled"),
+    DROP_TTL_EXPIRED("drop.ttl.expired"),
+    DROP_NO_ROOM("drop.buffer.no-room"),
+    DROP_LIMIT_TOTAL("drop.limit.total"),
+    DROP_LIMIT_HOST("drop.limit.host"),
+    DROP_LIMIT_HOSTS("drop.limit.hosts"),
+    PORTS_EXHAUSTED_TCP("ports.exhausted.tcp"),
+    PORTS_EXHAUSTED_UDP("ports.exhausted.udp"),
+    PORTS_EXHAUSTED_ICMP("ports.exhausted.icmp"),
+    DROP_FRAGMENT_LIMIT("drop.fragment.limit"),
+    DROP_FRAGMENT_TIMEOUT("drop.fragment.timeout"),
+    DROP_FRAGMENT_FIRST_DROPPED("drop.fragment.first-dropped"),
+    DROP_HOOK("drop.hook"),
+    DROP_INTERNAL_ERROR("drop.internal-error");
+
+    private static final Counter[] BY_MALFORMED = new Counter[Malformed.COUNT];
+
+    static {
+        for (Counter c : values()) {
+            if (c.malformed > 0) {
+                BY_MALFORMED[c.malformed] = c;
+            }
+        }
+    }
+
+    /** The name the console prints. */
+    public final String counterName;
+    private final int malformed;
+
+    Counter(String counterName) {
+        this.counterName = counterName;
+        this.malformed = 0;
+    }
+
+    Counter(int malformed) {
+        this.counterName = Malformed.name(malformed);
+        this.malformed = malformed;
+    }
+
+    /** The counter of a {@link Malformed} code other than OK. */
+    public static Counter ofMalformed(int code) {
+        return BY_MALFORMED[code];
+    }
+
+    /** The port-exhaustion counter of a protocol index ({@link Protocols}). */
+    public static Counter portsExhausted(int protocolIndex) {
+        return protocolIndex == Protocols.TCP ? PORTS_EXHAUSTED_TCP
+                : protocolIndex == Protocols.UDP ? PORTS_EXHAUSTED_UDP : PORTS_EXHAUSTED_ICMP;
+    }
+}

@@ -1,0 +1,36 @@
+package masq.engine.nat;
+
+/**
+ * A source of mappings for inbound packets that no mapping admits: helper expectations and port
+ * forwards in later issues. Sources are consulted in order before the packet is dropped as
+ * {@code drop.inbound.no-mapping}. Called on the engine thread; must not block or throw.
+ */
+public interface InboundSource {
+    /**
+     * Offered an unmatched inbound packet. To accept it, fill {@code target} with the inside
+     * endpoint and return true: the engine then creates the mapping with {@code gatewayPort} as its
+     * outside port (the port must be free or reserved through {@link Translator#reservePort}; the
+     * mapping owns it from then on) and translates the packet through it.
+     *
+     * @param protocol the IP protocol number
+     * @param gatewayPort the destination port on the outside address (ICMP: identifier)
+     */
+    boolean offer(int protocol, int remoteAddress, int remotePort, int gatewayPort, InboundTarget target);
+
+    /** The inside endpoint an {@link InboundSource} chose; reused, engine thread only. */
+    final class InboundTarget {
+        /** The inside host to forward to. */
+        public int insideAddress;
+        /** The inside port (ICMP: identifier). */
+        public int insidePort;
+        /** A helper index for the new mapping, or {@link FlowHook#NO_HELPER}. */
+        public int helper = FlowHook.NO_HELPER;
+
+        /** Sets all three fields. */
+        public void set(int address, int port, int helperIndex) {
+            insideAddress = address;
+            insidePort = port;
+            helper = helperIndex;
+        }
+    }
+}

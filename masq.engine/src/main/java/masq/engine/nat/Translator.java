@@ -1,0 +1,285 @@
+package masq.engine.nat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+import masq.api.admin.MappingDTO;
+import masq.api.admin.StatsDTO;
+import masq.api.admin.StatusDTO;
+import masq.api.admin.TimeoutsDTO;
+import masq.engine.frag.FragmentTable;
+import masq.engine.packet.Ipv4Header;
+import masq.engine.packet.Malformed;
+import masq.engine.packet.PacketBuffer;
+
+/**
+ * The masquerading translator: one IPv4 datagram in, rewritten in place, one verdict out. The
+ * steps are those of DESIGN.md "The data path": validate, the gateway's own addresses,
+ * fragments, mapping lookup or creation, rewrite, TTL, TCP state, ICMP errors.
+ *
+ * <p>Threading: every method runs on the one engine thread that owns the tables (single writer,
+ * no locks); other threads reach it through {@link EngineLoop}. Nothing throws out of
+ * {@link #process}: malformed input is dropped and counted. Established flows are translated
+ * without allocation.
+ */
+public final class Translator {
+    /** The side a datagram arrived on: the inside (LAN) link. */
+    public static final int INSIDE = 0;
+    /** The side a datagram arrived on: the outside (WAN) link. */
+    public static final int OUTSIDE = 1;
+    /** Verdict: discard (the reason is counted). */
+    public static final int DROP = 0;
+    /** Verdict: send the rewritten datagram on the outside link. */
+    public static final int FORWARD_OUTSIDE = 1;
+    /** Verdict: send the rewritten datagram on the inside link. */
+    public static final int FORWARD_INSIDE = 2;
+    /** Verdict: the buffer now holds the gateway's answer; send it back out the arrival side. */
+    public static final int REPLY = 3;
+    /** Verdict: a fragment was copied aside; the buffer is free, see {@link #pollReleased}. */
+    public static final int HELD = 4;
+    /** {@link #pollReleased}: nothing to release. */
+    public static final int NOTHING = -1;
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    private final EngineConfig config;
+    private final Counters counters = new Counters();
+    private final FlowTable flows;
+    private final FragmentTable fragments;
+    private final GatewayIcmp gateway;
+    private final Masquerade masquerade;
+    private final long startNanos;
+    /** The last second fragment state was swept, to sweep at most once a second. */
+    private int fragmentsSweptAt;
+
+    /** A translator whose clock starts at {@code startNanos} (the same clock as later {@code now} values). */
+    public Translator(EngineConfig config, long startNanos) {
+        this.config = config;
+        this.startNanos = startNanos;
+        this.flows = new FlowTable(config, counters, 0);
+        this.fragments = new FragmentTable(config.maxFragmentDatagrams, config.maxHeldFragments,
+                config.fragmentTimeoutSeconds);
+        this.gateway = new GatewayIcmp(counters);
+        this.masquerade = new Masquerade(config, flows, counters, gateway, new IcmpErrors(config, flows, counters));
+    }
+
+    /**
+     * Translates one datagram in place. {@code side} is {@link #INSIDE} or {@link #OUTSIDE};
+     * {@code p.data[p.offset, p.offset + p.length)} is the datagram as captured. On return,
+     * {@code p.length} is the length to send. Returns a verdict.
+     */
+    public int process(int side, PacketBuffer p, long nowNanos) {
+        try {
+            tick(nowNanos);
+            if (p.offset < 0 || p.length < 0 || p.length > p.capacity()) {
+                return drop(Counter.IP_TRUNCATED);
+            }
+            if (side == INSIDE) {
+                counters.increment(Counter.PACKETS_INSIDE);
+                return fromInside(p);
+            }
+            counters.increment(Counter.PACKETS_OUTSIDE);
+            return side == OUTSIDE ? fromOutside(p) : drop(Counter.DROP_INTERNAL_ERROR);
+        } catch (RuntimeException e) {
+            return drop(Counter.DROP_INTERNAL_ERROR);
+        }
+    }
+
+    /**
+     * After a verdict, fragments held for a first fragment that has now been translated: copies
+     * one into {@code out}, translates it and returns its verdict, or {@link #NOTHING}. Call until
+     * it returns NOTHING.
+     */
+    public int pollReleased(PacketBuffer out, long nowNanos) {
+        try {
+            tick(nowNanos);
+            int e = fragments.pollReleased(out);
+            return e == FragmentTable.NONE ? NOTHING : applyFragment(out, e);
+        } catch (RuntimeException ex) {
+            return drop(Counter.DROP_INTERNAL_ERROR);
+        }
+    }
+
+    /** Advances the clock without a packet: expires mappings and fragment state. */
+    public void tick(long nowNanos) {
+        int now = (int) Math.max(0, (nowNanos - startNanos) / NANOS_PER_SECOND);
+        flows.advance(now);
+        if (now > fragmentsSweptAt) {
+            fragmentsSweptAt = now;
+            int dropped = fragments.expire(now);
+            for (int i = 0; i < dropped; i++) {
+                counters.increment(Counter.DROP_FRAGMENT_TIMEOUT);
+            }
+        }
+    }
+
+    /** Attaches the helper layer; mappings created from now on consult it. */
+    public void setHook(FlowHook value) {
+        FlowHook hook = value == null ? FlowHook.NONE : value;
+        flows.setHook(hook);
+        masquerade.hook = hook;
+    }
+
+    /** The sources consulted, in order, for inbound packets no mapping admits. */
+    public void setInboundSources(List<InboundSource> sources) {
+        masquerade.inboundSources = sources.toArray(new InboundSource[0]);
+    }
+
+    /**
+     * Takes a free gateway port of {@code protocol} (IP protocol number) from the masq range for
+     * a mapping an {@link InboundSource} will create later; -1 when none is free.
+     */
+    public int reservePort(int protocol) {
+        int proto = Protocols.index(protocol);
+        return proto < 0 ? -1 : flows.bindings.reservePort(proto);
+    }
+
+    /** Returns a port from {@link #reservePort} that no mapping took. */
+    public void releasePort(int protocol, int port) {
+        int proto = Protocols.index(protocol);
+        if (proto >= 0) {
+            flows.bindings.releaseReservedPort(proto, port);
+        }
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    public Timeouts timeouts() {
+        return flows.timeouts();
+    }
+
+    /** Changes the timeouts at run time; zero fields stay as they are. Live mappings take them at their next packet. */
+    public TimeoutsDTO setTimeouts(TimeoutsDTO dto) {
+        flows.setTimeouts(flows.timeouts().with(dto));
+        return flows.timeouts().toDTO();
+    }
+
+    /** Removes every mapping (the console's flush). */
+    public void flush() {
+        flows.flush();
+    }
+
+    /** Number of live mappings. */
+    public int mappingCount() {
+        return flows.sessions.count();
+    }
+
+    /** Up to {@code limit} rows of the mapping table; helper indexes are named by {@code helperNames}. */
+    public List<MappingDTO> mappings(int limit, IntFunction<String> helperNames) {
+        List<MappingDTO> out = new ArrayList<>();
+        Snapshots.mappings(flows, helperNames, limit, out);
+        return out;
+    }
+
+    /** Every counter by name. */
+    public StatsDTO stats() {
+        StatsDTO dto = new StatsDTO();
+        dto.counters = counters.snapshot();
+        return dto;
+    }
+
+    /** The gateway at a glance ({@code expectations} is left to the layer that owns them). */
+    public StatusDTO status() {
+        return Snapshots.status(config, flows);
+    }
+
+    private int fromInside(PacketBuffer p) {
+        int code = validateIp(p);
+        if (code != Malformed.OK) {
+            return drop(Counter.ofMalformed(code));
+        }
+        byte[] b = p.data;
+        int ip = p.offset;
+        int dst = Ipv4Header.destination(b, ip);
+        if (dst == config.insideAddress
+                || (dst == config.outsideAddress && GatewayIcmp.isIcmpQuery(b, ip))) {
+            return gateway.toGateway(p, dst);
+        }
+        if (!config.isInside(Ipv4Header.source(b, ip))) {
+            return drop(Counter.DROP_NOT_INSIDE_NETWORK);
+        }
+        return fragmentAware(p, true);
+    }
+
+    private int fromOutside(PacketBuffer p) {
+        int code = validateIp(p);
+        if (code != Malformed.OK) {
+            return drop(Counter.ofMalformed(code));
+        }
+        int dst = Ipv4Header.destination(p.data, p.offset);
+        if (dst != config.outsideAddress) {
+            return drop(Counter.DROP_NOT_FOR_GATEWAY);
+        }
+        if (GatewayIcmp.isEchoRequest(p.data, p.offset)) {
+            return gateway.toGateway(p, dst);
+        }
+        return fragmentAware(p, false);
+    }
+
+    private int validateIp(PacketBuffer p) {
+        int code = Ipv4Header.validate(p.data, p.offset, p.length);
+        if (code == Malformed.OK) {
+            p.length = Ipv4Header.totalLength(p.data, p.offset);
+        }
+        return code;
+    }
+
+    private int fragmentAware(PacketBuffer p, boolean outbound) {
+        byte[] b = p.data;
+        int ip = p.offset;
+        if (!Ipv4Header.isFragment(b, ip)) {
+            return outbound ? masquerade.outbound(p) : masquerade.inbound(p);
+        }
+        int src = Ipv4Header.source(b, ip);
+        int dst = Ipv4Header.destination(b, ip);
+        int proto = Ipv4Header.protocol(b, ip);
+        int id = Ipv4Header.identification(b, ip);
+        if (Ipv4Header.fragmentOffset(b, ip) != 0) {
+            int e = fragments.find(src, dst, proto, id);
+            if (e != FragmentTable.NONE && fragments.resolved(e)) {
+                return applyFragment(p, e);
+            }
+            if (!fragments.hold(b, ip, p.length, src, dst, proto, id, flows.now())) {
+                return drop(Counter.DROP_FRAGMENT_LIMIT);
+            }
+            counters.increment(Counter.FRAGMENTS_HELD);
+            return HELD;
+        }
+        int verdict = outbound ? masquerade.outbound(p) : masquerade.inbound(p);
+        boolean forwarded = verdict == FORWARD_INSIDE || verdict == FORWARD_OUTSIDE;
+        fragments.record(src, dst, proto, id, forwarded ? verdict : DROP, Ipv4Header.source(b, ip),
+                Ipv4Header.destination(b, ip), flows.now());
+        return verdict;
+    }
+
+    /** A non-first fragment gets the addresses its first fragment got. */
+    private int applyFragment(PacketBuffer p, int e) {
+        byte[] b = p.data;
+        int ip = p.offset;
+        if (fragments.action(e) == DROP) {
+            return drop(Counter.DROP_FRAGMENT_FIRST_DROPPED);
+        }
+        if (Ipv4Header.ttl(b, ip) <= 1) {
+            return drop(Counter.DROP_TTL_EXPIRED);
+        }
+        if (Ipv4Header.source(b, ip) != fragments.newSource(e)) {
+            Ipv4Header.rewriteSource(b, ip, fragments.newSource(e));
+        }
+        if (Ipv4Header.destination(b, ip) != fragments.newDestination(e)) {
+            Ipv4Header.rewriteDestination(b, ip, fragments.newDestination(e));
+        }
+        Ipv4Header.decrementTtl(b, ip);
+        counters.increment(Counter.FRAGMENTS_TRANSLATED);
+        return fragments.action(e);
+    }
+
+    private int drop(Counter reason) {
+        counters.increment(reason);
+        return DROP;
+    }
+}
