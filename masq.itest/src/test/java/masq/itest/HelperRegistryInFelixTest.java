@@ -5,15 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
-import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
-import static org.ops4j.pax.exam.CoreOptions.junitBundles;
-import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,8 +18,6 @@ import java.util.stream.Collectors;
 import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
-import org.apache.felix.service.command.Converter;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -66,18 +56,7 @@ public class HelperRegistryInFelixTest {
 
     @Configuration
     public Option[] config() throws Exception {
-        Files.createDirectories(LOAD);
-        Files.createDirectories(ETC);
-        return options(
-                new org.ops4j.pax.exam.options.DefaultCompositeOption(RuntimeBundles.options()),
-                junitBundles(),
-                frameworkStartLevel(10),
-                systemProperty("gosh.args").value("--nointeractive"),
-                systemProperty("masq.itest.helper.jar").value(System.getProperty("masq.itest.helper.jar")),
-                systemProperty("masq.itest.work").value(WORK.toAbsolutePath().toString()),
-                frameworkProperty("felix.fileinstall.dir").value(LOAD.toAbsolutePath() + "," + ETC.toAbsolutePath()),
-                frameworkProperty("felix.fileinstall.poll").value("200"),
-                frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
+        return RuntimeBundles.paxOptions(LOAD, ETC);
     }
 
     @Test
@@ -205,16 +184,11 @@ public class HelperRegistryInFelixTest {
 
     @Test
     public void helpersCommandPrintsATable() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream print = new PrintStream(out, true, "UTF-8");
-        CommandSession session = commandProcessor.createSession(new ByteArrayInputStream(new byte[0]), print, print);
-        Object result = session.execute("masq:helpers");
-        String text = String.valueOf(session.format(result, Converter.INSPECT));
+        String text = new Console(commandProcessor).run("masq:helpers");
         String[] lines = text.split("\n");
         assertTrue(text, lines[0].matches("NAME +BUNDLE +VERSION +TRANSPORT +PORTS +FLOWS +STATE"));
         assertTrue(text, lines[1].matches("ftp +\\d+ masq\\.helper\\.ftp +0\\.1\\.0\\.SNAPSHOT +tcp +21 +0 +active"));
         assertEquals(text, 2, lines.length);
-        session.close();
     }
 
     private HelperDTO helper(String name) {

@@ -1,6 +1,11 @@
 package masq.itest;
 
 import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +16,7 @@ import java.util.List;
 import java.util.Properties;
 
 import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.options.DefaultCompositeOption;
 
 /**
  * The bundle set of the runtime as {@code masq.run/target/masq/conf/config.properties} lists it, so
@@ -46,8 +52,26 @@ final class RuntimeBundles {
         return entries;
     }
 
-    static Option[] options() {
+    static Option[] bundleOptions() {
         return entries().stream().map(e -> bundle(e.location()).startLevel(e.startLevel())).toArray(Option[]::new);
+    }
+
+    /**
+     * The Pax Exam options of an in-framework test: the runtime's bundles at their start levels, no
+     * interactive shell, and FileInstall watching the given folders.
+     */
+    static Option[] paxOptions(Path load, Path etc) throws IOException {
+        Files.createDirectories(load);
+        Files.createDirectories(etc);
+        return options(
+                new DefaultCompositeOption(bundleOptions()),
+                junitBundles(),
+                frameworkStartLevel(10),
+                systemProperty("gosh.args").value("--nointeractive"),
+                systemProperty("masq.itest.helper.jar").value(System.getProperty("masq.itest.helper.jar")),
+                frameworkProperty("felix.fileinstall.dir").value(load.toAbsolutePath() + "," + etc.toAbsolutePath()),
+                frameworkProperty("felix.fileinstall.poll").value("200"),
+                frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
     }
 
     static String location(String symbolicName) {

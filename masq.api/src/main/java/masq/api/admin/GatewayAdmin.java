@@ -16,9 +16,9 @@ public interface GatewayAdmin {
     /**
      * @param protocol {@code tcp}, {@code udp}, {@code icmp}, or {@code null} for all
      * @param host     an inside or remote address to filter on, or {@code null} for all
-     * @return the live mappings matching the filter, at most {@code limit}
      * @param limit    the most rows to return, at least 1
-     * @throws IllegalArgumentException if the protocol or host is malformed
+     * @return the live mappings matching the filter, at most {@code limit}
+     * @throws IllegalArgumentException if the protocol, host or limit is malformed
      */
     List<MappingDTO> mappings(String protocol, String host, int limit);
 
@@ -32,11 +32,14 @@ public interface GatewayAdmin {
     TimeoutsDTO timeouts();
 
     /**
-     * Changes timeouts at runtime; existing mappings take the new value at their next packet.
+     * Changes timeouts at runtime, as {@code ipchains -M -S} did; existing mappings take the new value
+     * at their next packet. A value below the minimum an RFC sets (see {@link TimeoutsDTO}) is accepted,
+     * as administrators have long shortened timeouts deliberately, and logged as a warning naming the
+     * RFC.
      *
      * @param timeouts the new values; a field of 0 keeps its current value
      * @return the timeouts in force afterwards
-     * @throws IllegalArgumentException if a value is negative or below the RFC minimum it must meet
+     * @throws IllegalArgumentException if a value is negative
      */
     TimeoutsDTO timeouts(TimeoutsDTO timeouts);
 

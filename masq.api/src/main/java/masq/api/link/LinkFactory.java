@@ -1,0 +1,27 @@
+package masq.api.link;
+
+import java.io.IOException;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Opens the gateway's link on real interfaces. The link bundle registers one as a service; the
+ * engine, which owns the {@code masq.gateway} configuration, calls it when it activates and again
+ * (after closing the old link) when interfaces or addresses change.
+ *
+ * <p>Threading: any thread; {@link #open} blocks while the interfaces are opened (milliseconds).
+ */
+@ProviderType
+public interface LinkFactory {
+    /**
+     * Opens both interfaces, starts their receive threads and announces the gateway's addresses
+     * (gratuitous ARP).
+     *
+     * @param config the interfaces and addresses
+     * @return the open link; the caller closes it
+     * @throws IllegalArgumentException naming the field if {@code config} is inconsistent
+     * @throws IOException with a message naming the interface if one is missing, or saying that
+     *     root or CAP_NET_RAW is needed if capture is not permitted
+     */
+    GatewayLink open(LinkConfigDTO config) throws IOException;
+}

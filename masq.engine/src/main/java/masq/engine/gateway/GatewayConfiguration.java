@@ -1,0 +1,65 @@
+package masq.engine.gateway;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+
+/**
+ * The Metatype description of Config Admin PID {@code masq.gateway} ({@code etc/masq.gateway.cfg}).
+ * Method names map to keys with {@code _} read as {@code .}; {@link GatewaySettings} validates the
+ * raw values and names the key of any bad one.
+ */
+@ObjectClassDefinition(id = GatewaySettings.PID, name = "masq gateway",
+        description = "The masquerading gateway: its interfaces, addresses, masq port range, timeouts, limits and "
+                + "filtering. Changes apply live; a bad value is rejected and the running configuration stays.")
+@interface GatewayConfiguration {
+    @AttributeDefinition(description = "Interface on the inside (LAN) side, e.g. in0")
+    String inside_interface();
+
+    @AttributeDefinition(description = "The gateway's inside address with prefix, e.g. 192.168.0.1/24")
+    String inside_address();
+
+    @AttributeDefinition(required = false, description = "Comma-separated CIDRs whose hosts may be masqueraded; "
+            + "default: the inside address's network")
+    String inside_networks();
+
+    @AttributeDefinition(description = "Interface on the outside (WAN) side, e.g. out0")
+    String outside_interface();
+
+    @AttributeDefinition(description = "The gateway's outside address with prefix, e.g. 203.0.113.1/24")
+    String outside_address();
+
+    @AttributeDefinition(required = false,
+            description = "Next hop for destinations not on the outside network, e.g. 203.0.113.254")
+    String outside_gateway();
+
+    @AttributeDefinition(required = false, description = "The masq port range, a sub-range of 1024-65535")
+    String ports() default "61000-65095";
+
+    @AttributeDefinition(required = false, description = "Established TCP timeout, seconds (RFC 5382: >= 7440)")
+    int timeout_tcp() default 7440;
+
+    @AttributeDefinition(required = false, description = "TCP opening/closing timeout, seconds (RFC 5382: >= 240)")
+    int timeout_tcpfin() default 240;
+
+    @AttributeDefinition(required = false, description = "UDP timeout, seconds (RFC 4787: >= 120)")
+    int timeout_udp() default 300;
+
+    @AttributeDefinition(required = false, description = "ICMP query timeout, seconds (RFC 5508: >= 60)")
+    int timeout_icmp() default 60;
+
+    @AttributeDefinition(required = false, description = "Most mappings in total")
+    int limits_mappings() default 65536;
+
+    @AttributeDefinition(required = false, description = "Most mappings per inside host")
+    int limits_mappings_per_host() default 8192;
+
+    @AttributeDefinition(required = false, description = "Most inside hosts tracked")
+    int limits_hosts() default 4096;
+
+    @AttributeDefinition(required = false, description = "Which inbound packets a mapping admits", options = {
+        @Option(value = "address-and-port-dependent", label = "only the remote address and port the host sent to"),
+        @Option(value = "address-dependent", label = "only remote addresses the host sent to"),
+        @Option(value = "endpoint-independent", label = "any remote endpoint")})
+    String filtering() default "address-and-port-dependent";
+}

@@ -1,0 +1,152 @@
+package masq.engine.gateway;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import masq.api.Ipv4;
+import masq.engine.nat.EngineConfig;
+import masq.engine.nat.Filtering;
+import masq.engine.nat.Timeouts;
+
+/**
+ * The configuration of PID {@code masq.gateway}, read from the raw Config Admin values: every key is
+ * checked and a bad one is reported as {@code "masq.gateway: <key> '<value>' ..."}.
+ *
+ * @param insideInterface  the inside interface name
+ * @param outsideInterface the outside interface name
+ * @param outsideGateway   the next hop beyond the outside network, or 0 for none
+ * @param engine           what the translator needs
+ * @param values           the checked values by key, as text, to tell what a change touches
+ */
+record GatewaySettings(String insideInterface, String outsideInterface, int outsideGateway, EngineConfig engine,
+        Map<String, String> values) {
+    static final String PID = "masq.gateway";
+    private static final Pattern RANGE = Pattern.compile("\\s*(\\d{1,5})\\s*-\\s*(\\d{1,5})\\s*");
+    private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.:@-]{1,15}");
+    /** Prefixes of keys that Config Admin, FileInstall and SCR add themselves; not ours to check. */
+    private static final java.util.List<String> FOREIGN_PREFIXES = java.util.List.of("service.", "component.",
+            "osgi.", "felix.", "objectClass");
+    private static final java.util.Set<String> KEYS = java.util.Set.of("inside.interface", "inside.address",
+            "inside.networks", "outside.interface", "outside.address", "outside.gateway", "ports", "timeout.tcp",
+            "timeout.tcpfin", "timeout.udp", "timeout.icmp", "limits.mappings", "limits.mappings.per.host",
+            "limits.hosts", "filtering");
+
+    /**
+     * @throws IllegalArgumentException naming the PID, the key and the value of the first bad value
+     */
+    static GatewaySettings parse(Map<String, ?> properties) {
+        try {
+            for (String key : properties.keySet()) {
+                if (!KEYS.contains(key) && FOREIGN_PREFIXES.stream().noneMatch(key::startsWith)) {
+                    throw new IllegalArgumentException(key + " is not a key of " + PID + " (keys: "
+                            + String.join(", ", new java.util.TreeSet<>(KEYS)) + ")");
+                }
+            }
+            EngineConfig.Builder engine = EngineConfig.builder()
+                    .insideAddress(required(properties, "inside.address"))
+                    .outsideAddress(required(properties, "outside.address"));
+            String networks = optional(properties, "inside.networks", "");
+            for (String cidr : networks.split(",")) {
+                if (!cidr.isBlank()) {
+                    engine.insideNetwork(cidr.trim());
+                }
+            }
+            int[] range = range(optional(properties, "ports", "61000-65095"));
+            engine.ports(range[0], range[1]);
+            engine.timeouts(new Timeouts(number(properties, "timeout.tcp", Timeouts.TCP_ESTABLISHED_SECONDS),
+                    number(properties, "timeout.tcpfin", Timeouts.TCP_TRANSITORY_SECONDS),
+                    number(properties, "timeout.udp", Timeouts.UDP_SECONDS),
+                    number(properties, "timeout.icmp", Timeouts.ICMP_SECONDS)));
+            engine.limits(number(properties, "limits.mappings", EngineConfig.DEFAULT_MAX_MAPPINGS),
+                    number(properties, "limits.mappings.per.host", EngineConfig.DEFAULT_MAX_MAPPINGS_PER_HOST),
+                    number(properties, "limits.hosts", EngineConfig.DEFAULT_MAX_HOSTS));
+            engine.filtering(filtering(optional(properties, "filtering", "address-and-port-dependent")));
+            String gateway = optional(properties, "outside.gateway", "");
+            java.util.Map<String, String> values = new java.util.TreeMap<>();
+            for (String key : KEYS) {
+                if (properties.get(key) != null) {
+                    values.put(key, properties.get(key).toString().trim());
+                }
+            }
+            return new GatewaySettings(interfaceName(properties, "inside.interface"),
+                    interfaceName(properties, "outside.interface"),
+                    gateway.isBlank() ? 0 : address("outside.gateway", gateway.trim()), engine.build(),
+                    java.util.Collections.unmodifiableMap(values));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PID + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @return whether the two differ at most in timeouts, which apply without restarting the engine */
+    boolean sameButTimeouts(GatewaySettings other) {
+        return other != null && withoutTimeouts(values).equals(withoutTimeouts(other.values));
+    }
+
+    private static Map<String, String> withoutTimeouts(Map<String, String> values) {
+        Map<String, String> rest = new java.util.TreeMap<>(values);
+        rest.keySet().removeIf(key -> key.startsWith("timeout."));
+        return rest;
+    }
+
+    private static String required(Map<String, ?> properties, String key) {
+        Object value = properties.get(key);
+        if (value == null || value.toString().isBlank()) {
+            throw new IllegalArgumentException(key + " is not set");
+        }
+        return value.toString().trim();
+    }
+
+    private static String optional(Map<String, ?> properties, String key, String fallback) {
+        Object value = properties.get(key);
+        return value == null ? fallback : value.toString();
+    }
+
+    private static String interfaceName(Map<String, ?> properties, String key) {
+        String name = required(properties, key);
+        if (!INTERFACE.matcher(name).matches()) {
+            throw new IllegalArgumentException(key + " '" + name + "' is not an interface name");
+        }
+        return name;
+    }
+
+    private static int number(Map<String, ?> properties, String key, int fallback) {
+        Object value = properties.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        String text = value.toString().trim();
+        if (!text.matches("\\d{1,9}") || Integer.parseInt(text) == 0) {
+            throw new IllegalArgumentException(key + " '" + value + "' is not a positive whole number");
+        }
+        return Integer.parseInt(text);
+    }
+
+    private static int[] range(String text) {
+        Matcher m = RANGE.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("ports '" + text + "' is not a range such as 61000-65095");
+        }
+        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+    }
+
+    private static Filtering filtering(String text) {
+        String name = text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        for (Filtering f : Filtering.values()) {
+            if (f.name().equals(name)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("filtering '" + text
+                + "' is not endpoint-independent, address-dependent or address-and-port-dependent");
+    }
+
+    private static int address(String key, String text) {
+        try {
+            return Ipv4.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + " '" + text + "' is not an IPv4 address");
+        }
+    }
+}
