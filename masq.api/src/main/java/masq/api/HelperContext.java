@@ -33,7 +33,11 @@ public interface HelperContext {
 
     /**
      * Asks the engine to replace {@code length} payload bytes starting at {@code offset} with
-     * {@code count} bytes of {@code bytes} starting at {@code from}. The bytes are copied now.
+     * {@code count} bytes of {@code bytes} starting at {@code from}. The bytes are copied now. A
+     * {@code length} of 0 inserts before {@code offset} (which may equal the payload length, to
+     * append); a {@code count} of 0 deletes, and a packet whose whole payload is deleted still leaves
+     * (its acknowledgement and sequence space are kept consistent). Two edits that only touch, such as
+     * {@code [0,5)} and {@code [5,8)}, do not overlap.
      *
      * @return {@code true} if the edit was recorded; {@code false} (and counted) if it is out of the
      *         payload, overlaps an earlier edit of this packet, or would grow the packet by more than

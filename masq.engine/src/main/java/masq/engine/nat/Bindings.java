@@ -155,6 +155,18 @@ final class Bindings {
         return ports[proto].allocate();
     }
 
+    /** Takes the given in-range port if it is free; false otherwise. */
+    boolean reserveSpecificPort(int proto, int port) {
+        PortAllocator allocator = ports[proto];
+        return port >= 0 && port < PORTS && allocator.inRange(port) && byPort[proto][port] == NONE
+                && allocator.claim(port);
+    }
+
+    /** Takes two consecutive free in-range ports, the first even; the first, or -1. */
+    int reservePortPair(int proto) {
+        return ports[proto].allocatePair();
+    }
+
     /** Returns a reserved port that no binding took. */
     void releaseReservedPort(int proto, int port) {
         if (port >= 0 && port < PORTS && byPort[proto][port] == NONE && ports[proto].inRange(port)) {

@@ -22,6 +22,17 @@ public interface FlowHook {
     int mappingCreated(int mapping, long id, int protocol, int insideAddress, int insidePort, int remoteAddress,
             int remotePort, int gatewayPort);
 
+    /**
+     * A session was created, with its direction: {@code outbound} when an inside host's packet
+     * created it, false when an inbound packet did (a new remote on an existing binding, or an
+     * {@link InboundSource}). The default ignores the direction and calls the method above.
+     */
+    default int mappingCreated(int mapping, long id, int protocol, boolean outbound, int insideAddress,
+            int insidePort, int remoteAddress, int remotePort, int gatewayPort) {
+        return mappingCreated(mapping, id, protocol, insideAddress, insidePort, remoteAddress, remotePort,
+                gatewayPort);
+    }
+
     /** A mapping with a helper ended (expired or flushed); its number may be reused after this. */
     void mappingRemoved(int mapping, long id, int helper);
 
@@ -34,6 +45,43 @@ public interface FlowHook {
      */
     boolean payload(int mapping, int helper, boolean outbound, PacketBuffer packet, int payloadOffset,
             int payloadLength);
+
+    /**
+     * Every translated TCP segment of a mapping with a helper, payload or not, after
+     * {@link #payload} (which sees the sender's original sequence numbers): the place to shift
+     * sequence and acknowledgment numbers and SACK blocks. Headers are already rewritten; the hook
+     * keeps the checksum valid. The default does nothing.
+     *
+     * @param transportOffset where the TCP header starts in {@code packet.data}
+     */
+    default void tcpSegment(int mapping, int helper, boolean outbound, PacketBuffer packet, int transportOffset) {
+    }
+
+    /**
+     * An ICMP error quoting a TCP segment of a mapping with a helper is being translated (RFC 5508
+     * REQ-4): the quoted sequence and acknowledgment numbers are still those on the far side of the
+     * gateway; the hook reverts them to the receiver's numbering and keeps the quoted checksum right
+     * if it was quoted. The ICMP checksum is recomputed afterwards. The default does nothing.
+     *
+     * @param quotedOutbound  whether the quoted segment had travelled outbound
+     * @param quotedTcp       where the quoted TCP header starts in {@code b}
+     * @param quotedLength    how many bytes of it are quoted (at least 8)
+     */
+    default void icmpQuote(int mapping, int helper, boolean quotedOutbound, byte[] b, int quotedTcp,
+            int quotedLength) {
+    }
+
+    /**
+     * Asked when a mapping with a helper is about to expire: true keeps it for another timeout
+     * (a master connection whose related connections still live). The default keeps nothing.
+     */
+    default boolean keepAlive(int mapping, int helper) {
+        return false;
+    }
+
+    /** The engine clock reached {@code nowSeconds} (called at most once a second): expire timed state. */
+    default void tick(int nowSeconds) {
+    }
 
     /** The hook that attaches nothing. */
     FlowHook NONE = new FlowHook() {

@@ -46,6 +46,10 @@ final class FlowTable implements TimerWheel.Expiry {
         hook = value;
     }
 
+    FlowHook hook() {
+        return hook;
+    }
+
     Timeouts timeouts() {
         return timeouts;
     }
@@ -86,7 +90,8 @@ final class FlowTable implements TimerWheel.Expiry {
                 return REFUSED;
             }
         }
-        return newSession(b, destination, destinationPort, TcpState.initial(tcpFlags, true), FlowHook.NO_HELPER);
+        return newSession(b, destination, destinationPort, TcpState.initial(tcpFlags, true), FlowHook.NO_HELPER,
+                true);
     }
 
     /** The session for an inbound packet to {@code gatewayPort}: existing, admitted by the filter, or not. */
@@ -105,7 +110,7 @@ final class FlowTable implements TimerWheel.Expiry {
         if (!admit(bindings.insideAddress[b])) {
             return REFUSED;
         }
-        return newSession(b, source, sourcePort, TcpState.initial(tcpFlags, false), FlowHook.NO_HELPER);
+        return newSession(b, source, sourcePort, TcpState.initial(tcpFlags, false), FlowHook.NO_HELPER, false);
     }
 
     private boolean admits(int b, int source) {
@@ -141,7 +146,7 @@ final class FlowTable implements TimerWheel.Expiry {
                 return REFUSED;
             }
         }
-        return newSession(b, source, sourcePort, TcpState.initial(tcpFlags, false), target.helper);
+        return newSession(b, source, sourcePort, TcpState.initial(tcpFlags, false), target.helper, false);
     }
 
     /** True if a new session of {@code host} is within every limit; counts the refusal otherwise. */
@@ -161,15 +166,15 @@ final class FlowTable implements TimerWheel.Expiry {
         return true;
     }
 
-    private int newSession(int b, int address, int port, int tcpState, int helper) {
+    private int newSession(int b, int address, int port, int tcpState, int helper, boolean outbound) {
         int proto = bindings.protocol[b];
         int s = sessions.create(b, address, port, now() + timeout(proto, tcpState), bindings);
         sessions.tcpState[s] = (byte) tcpState;
         hosts.increment(bindings.insideAddress[b]);
         counters.increment(Counter.MAPPINGS_CREATED);
         sessions.helper[s] = helper != FlowHook.NO_HELPER ? helper
-                : hook.mappingCreated(s, sessions.id[s], Protocols.ipProtocol(proto), bindings.insideAddress[b],
-                        bindings.insidePort[b], address, port, bindings.masqPort[b]);
+                : hook.mappingCreated(s, sessions.id[s], Protocols.ipProtocol(proto), outbound,
+                        bindings.insideAddress[b], bindings.insidePort[b], address, port, bindings.masqPort[b]);
         return s;
     }
 
@@ -198,8 +203,24 @@ final class FlowTable implements TimerWheel.Expiry {
 
     @Override
     public void expire(int s) {
+        int helper = sessions.helper[s];
+        if (helper != FlowHook.NO_HELPER && keptAlive(s, helper)) {
+            int proto = bindings.protocol[sessions.binding[s]];
+            sessions.wheel.touch(s, now() + timeout(proto, sessions.tcpState[s]));
+            return;
+        }
         counters.increment(Counter.MAPPINGS_EXPIRED);
         remove(s);
+    }
+
+    /** Asks the hook whether a master connection must outlive its timeout; a throwing hook keeps nothing. */
+    private boolean keptAlive(int s, int helper) {
+        try {
+            return hook.keepAlive(s, helper);
+        } catch (RuntimeException e) {
+            counters.increment(Counter.DROP_HOOK);
+            return false;
+        }
     }
 
     /** Ends session {@code s}, and its binding if it was the last. */

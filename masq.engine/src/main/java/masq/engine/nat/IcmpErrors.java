@@ -57,7 +57,8 @@ final class IcmpErrors {
             remotePort = Bytes.get16(b, innerL4 + 2);
         }
         int binding = flows.bindings.findByPort(proto, gatewayPort);
-        if (binding < 0 || flows.sessions.find(binding, Ipv4Header.destination(b, inner), remotePort) < 0) {
+        int s = binding < 0 ? -1 : flows.sessions.find(binding, Ipv4Header.destination(b, inner), remotePort);
+        if (s < 0) {
             return drop(Counter.DROP_ICMP_ERROR_NO_MAPPING);
         }
         int ip = p.offset;
@@ -69,6 +70,7 @@ final class IcmpErrors {
         Ipv4Header.rewriteSource(b, inner, bindings.insideAddress[binding]);
         revertQuotedPort(b, inner, innerL4, length - IcmpHeader.LENGTH, proto, 0, bindings.insidePort[binding],
                 Checksum.negate(bindings.l4Delta[binding]));
+        quotedSequence(s, proto, true, b, inner, innerL4, length - IcmpHeader.LENGTH);
         finish(b, ip, icmp, length);
         return Translator.FORWARD_INSIDE;
     }
@@ -103,7 +105,8 @@ final class IcmpErrors {
             insidePort = Bytes.get16(b, innerL4 + 2);
         }
         int binding = flows.bindings.findInside(proto, Ipv4Header.destination(b, inner), insidePort);
-        if (binding < 0 || flows.sessions.find(binding, Ipv4Header.source(b, inner), remotePort) < 0) {
+        int s = binding < 0 ? -1 : flows.sessions.find(binding, Ipv4Header.source(b, inner), remotePort);
+        if (s < 0) {
             return drop(Counter.DROP_ICMP_ERROR_NO_MAPPING);
         }
         int ip = p.offset;
@@ -115,6 +118,7 @@ final class IcmpErrors {
         Ipv4Header.rewriteDestination(b, inner, config.outsideAddress);
         revertQuotedPort(b, inner, innerL4, length - IcmpHeader.LENGTH, proto, 2, bindings.masqPort[binding],
                 bindings.l4Delta[binding]);
+        quotedSequence(s, proto, false, b, inner, innerL4, length - IcmpHeader.LENGTH);
         if (Ipv4Header.destination(b, ip) == config.outsideAddress) {
             return hairpin(p, icmp, length);
         }
@@ -145,6 +149,20 @@ final class IcmpErrors {
         Bytes.set16(b, innerL4 + portOffset, port);
         if (proto == Protocols.UDP || quotedTransport >= TcpHeader.OFFSET_CHECKSUM + 2) {
             Rewrite.adjustTransport(b, innerL4, proto, delta);
+        }
+    }
+
+    /** Lets the helper layer revert the quoted TCP sequence numbers of a mapping whose payload it resized. */
+    private void quotedSequence(int s, int proto, boolean quotedOutbound, byte[] b, int inner, int innerL4,
+            int quotedLength) {
+        int helper = flows.sessions.helper[s];
+        if (proto != Protocols.TCP || helper == FlowHook.NO_HELPER) {
+            return;
+        }
+        try {
+            flows.hook().icmpQuote(s, helper, quotedOutbound, b, innerL4, quotedLength - (innerL4 - inner));
+        } catch (RuntimeException e) {
+            counters.increment(Counter.DROP_HOOK);
         }
     }
 

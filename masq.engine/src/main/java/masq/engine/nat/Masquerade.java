@@ -79,7 +79,7 @@ final class Masquerade {
         }
         if (dst == config.outsideAddress) {
             counters.increment(Counter.HAIRPINNED);
-            return inboundTransport(p, l4, length, proto);
+            return inboundTransport(p, l4, p.length - (l4 - ip), proto);
         }
         Ipv4Header.decrementTtl(b, ip);
         counters.increment(Counter.FORWARDED_OUTBOUND);
@@ -176,17 +176,25 @@ final class Masquerade {
         }
     }
 
+    /**
+     * The helper step: {@link FlowHook#payload} for a segment or datagram with payload (it may resize
+     * the packet: callers re-read {@code p.length}), then {@link FlowHook#tcpSegment} for every TCP
+     * segment. Mappings without a helper return at the first test.
+     */
     private boolean payload(PacketBuffer p, int s, boolean outbound, int l4, int length, int proto) {
         int helper = flows.sessions.helper[s];
         if (helper == FlowHook.NO_HELPER || proto == Protocols.ICMP) {
             return true;
         }
         int header = proto == Protocols.TCP ? TcpHeader.dataOffset(p.data, l4) : UdpHeader.LENGTH;
-        if (length <= header) {
-            return true;
-        }
         try {
-            return hook.payload(s, helper, outbound, p, l4 + header, length - header);
+            if (length > header && !hook.payload(s, helper, outbound, p, l4 + header, length - header)) {
+                return false;
+            }
+            if (proto == Protocols.TCP) {
+                hook.tcpSegment(s, helper, outbound, p, l4);
+            }
+            return true;
         } catch (RuntimeException e) {
             return false;
         }

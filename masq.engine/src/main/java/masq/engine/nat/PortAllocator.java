@@ -70,6 +70,23 @@ final class PortAllocator {
         return true;
     }
 
+    /**
+     * Two consecutive free ports, the first even, now in use; -1 when the range has none. Scans
+     * from the cursor, so pairs come round the range as single ports do.
+     */
+    int allocatePair() {
+        for (int n = 0; n < size; n++) {
+            int bit = cursor + n < size ? cursor + n : cursor + n - size;
+            int port = low + bit;
+            if ((port & 1) == 0 && inRange(port + 1) && !isUsed(port) && !isUsed(port + 1)) {
+                int first = take(bit);
+                take(bit + 1);
+                return first;
+            }
+        }
+        return -1;
+    }
+
     boolean isUsed(int port) {
         int bit = port - low;
         return (used[bit >>> 6] & (1L << (bit & 63))) != 0;

@@ -109,7 +109,21 @@ public final class Translator {
             for (int i = 0; i < dropped; i++) {
                 counters.increment(Counter.DROP_FRAGMENT_TIMEOUT);
             }
+            tickHook(now);
         }
+    }
+
+    private void tickHook(int now) {
+        try {
+            masquerade.hook.tick(now);
+        } catch (RuntimeException e) {
+            counters.increment(Counter.DROP_HOOK);
+        }
+    }
+
+    /** The engine clock in whole seconds since the translator started, as the last tick left it. */
+    public int nowSeconds() {
+        return flows.now();
     }
 
     /** Attaches the helper layer; mappings created from now on consult it. */
@@ -131,6 +145,24 @@ public final class Translator {
     public int reservePort(int protocol) {
         int proto = Protocols.index(protocol);
         return proto < 0 ? -1 : flows.bindings.reservePort(proto);
+    }
+
+    /**
+     * Takes the given gateway port of {@code protocol} for a mapping an {@link InboundSource} will
+     * create later, if it is in the masq range and free; false otherwise.
+     */
+    public boolean reservePort(int protocol, int port) {
+        int proto = Protocols.index(protocol);
+        return proto >= 0 && flows.bindings.reserveSpecificPort(proto, port);
+    }
+
+    /**
+     * Takes two consecutive free gateway ports of {@code protocol}, the first even (RTP and RTCP);
+     * returns the first, or -1 when the range has no such pair. Release each with {@link #releasePort}.
+     */
+    public int reservePortPair(int protocol) {
+        int proto = Protocols.index(protocol);
+        return proto < 0 ? -1 : flows.bindings.reservePortPair(proto);
     }
 
     /** Returns a port from {@link #reservePort} that no mapping took. */

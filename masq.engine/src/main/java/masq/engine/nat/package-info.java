@@ -45,6 +45,9 @@
  * <h2>Extension points</h2>
  * {@link masq.engine.nat.InboundSource} (expectations, port forwards: consulted in order before an
  * inbound miss is dropped) and {@link masq.engine.nat.FlowHook} (helpers: chosen at mapping
- * creation, kept in a per-mapping int slot, called for packets with payload).
+ * creation, kept in a per-mapping int slot, called for packets with payload, which it may resize;
+ * then for every TCP segment of such a mapping, to shift sequence and acknowledgment numbers; asked
+ * before such a mapping expires, so a master outlives its related connections; ticked once a
+ * second). Mappings without a helper pay one int compare per packet for all of it.
  */
 package masq.engine.nat;

@@ -32,6 +32,8 @@ public final class TcpHeader {
     public static final int ACK = 0x10;
     public static final int OFFSET_SOURCE_PORT = 0;
     public static final int OFFSET_DESTINATION_PORT = 2;
+    public static final int OFFSET_SEQUENCE = 4;
+    public static final int OFFSET_ACKNOWLEDGMENT = 8;
     public static final int OFFSET_CHECKSUM = 16;
 
     private TcpHeader() {
@@ -69,6 +71,14 @@ public final class TcpHeader {
 
     public static int checksum(byte[] b, int tcp) {
         return Bytes.get16(b, tcp + OFFSET_CHECKSUM);
+    }
+
+    public static void setSequence(byte[] b, int tcp, int value) {
+        Bytes.set32(b, tcp + OFFSET_SEQUENCE, value);
+    }
+
+    public static void setAcknowledgment(byte[] b, int tcp, int value) {
+        Bytes.set32(b, tcp + OFFSET_ACKNOWLEDGMENT, value);
     }
 
     public static void setChecksum(byte[] b, int tcp, int value) {

@@ -1,0 +1,69 @@
+package masq.engine.helper;
+
+import static masq.engine.helper.HelperGateway.A;
+import static masq.engine.helper.HelperGateway.OUTSIDE;
+import static masq.engine.helper.HelperGateway.SERVER;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.management.ManagementFactory;
+
+import org.junit.jupiter.api.Test;
+
+import masq.api.Verdict;
+import masq.engine.nat.Counter;
+import masq.engine.nat.Translator;
+import masq.engine.packet.PacketBuffer;
+import masq.engine.packet.PacketBuilder;
+
+/** A helper call that edits nothing, and the sequence shift of an adjusted flow, allocate nothing. */
+class HelperHotPathAllocationTest {
+    private static final int PACKETS = 100_000;
+
+    @Test
+    void helperCallsAndSequenceAdjustmentDoNotAllocate() {
+        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+        HelperGateway g = new HelperGateway();
+        g.install(new TestHelpers.Recording((c, p) -> Verdict.ACCEPT) {
+            @Override
+            public Verdict handle(masq.api.HelperContext context, byte[] payload, int offset, int length) {
+                if (payload[offset] == 'P') {
+                    context.replace(0, 1, "PP");
+                }
+                return Verdict.ACCEPT;
+            }
+        }, "ftp", "tcp", 21);
+        g.out(PacketBuilder.tcp(A, 40000, SERVER, 21).seq(999, 0).payload("P").build());
+        byte[] out = PacketBuilder.tcp(A, 40000, SERVER, 21).seq(1000, 5000).payload(new byte[10]).build();
+        byte[] in = PacketBuilder.tcp(SERVER, 21, OUTSIDE, 61000).seq(5000, 1001).payload(new byte[10]).build();
+        PacketBuffer p = new PacketBuffer(2048);
+        run(g.translator, p, out, in, PACKETS);
+        long thread = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(thread);
+        run(g.translator, p, out, in, PACKETS);
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        assertEquals(4 * PACKETS + 1, g.count(Counter.HELPER_CALLS));
+        assertTrue(g.count(Counter.SEQ_ADJUSTED) >= 4 * PACKETS);
+        assertTrue(allocated < 4096, "allocated " + allocated + " bytes for " + 2 * PACKETS + " packets");
+    }
+
+    private static void run(Translator t, PacketBuffer p, byte[] out, byte[] in, int n) {
+        for (int i = 0; i < n; i++) {
+            once(t, p, out, Translator.INSIDE, Translator.FORWARD_OUTSIDE);
+            once(t, p, in, Translator.OUTSIDE, Translator.FORWARD_INSIDE);
+        }
+    }
+
+    private static void once(Translator t, PacketBuffer p, byte[] datagram, int side, int expected) {
+        System.arraycopy(datagram, 0, p.data, 0, datagram.length);
+        p.offset = 0;
+        p.length = datagram.length;
+        if (t.process(side, p, 5_000_000_000L) != expected) {
+            throw new AssertionError("unexpected verdict");
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package masq.testkit.replay;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.IntPredicate;
+import masq.api.Ipv4;
+import masq.engine.nat.Translator;
+
+/**
+ * The outcome of one {@link CaptureReplay#run}: a {@link ReplayResult} per captured frame, in
+ * capture order, the engine's counters at the end, and the gateway the capture was mapped onto
+ * (for {@link ReplayCheck}). Immutable once returned.
+ */
+public final class Replay {
+    private final List<ReplayResult> results;
+    private final Map<String, Long> counters;
+    private final int outsideAddress;
+    private final int portLow;
+    private final int portHigh;
+    private final IntPredicate inside;
+
+    Replay(List<ReplayResult> results, Map<String, Long> counters, int outsideAddress, int portLow, int portHigh,
+            IntPredicate inside) {
+        this.results = Collections.unmodifiableList(results);
+        this.counters = Collections.unmodifiableMap(counters);
+        this.outsideAddress = outsideAddress;
+        this.portLow = portLow;
+        this.portHigh = portHigh;
+        this.inside = inside;
+    }
+
+    /** One result per captured frame, in capture order. */
+    public List<ReplayResult> results() {
+        return results;
+    }
+
+    /** The engine's counters by name after the last frame. */
+    public Map<String, Long> counters() {
+        return counters;
+    }
+
+    /** The gateway's outside address. */
+    public int outsideAddress() {
+        return outsideAddress;
+    }
+
+    /** The lowest masq port. */
+    public int portLow() {
+        return portLow;
+    }
+
+    /** The highest masq port. */
+    public int portHigh() {
+        return portHigh;
+    }
+
+    /** True if {@code address} is in the inside network the replay was given. */
+    public boolean isInside(int address) {
+        return inside.test(address);
+    }
+
+    /** Frames of a direction. */
+    public long count(Direction direction) {
+        return results.stream().filter(r -> r.direction() == direction).count();
+    }
+
+    /** Frames of a direction that got a verdict ({@link Translator} constants). */
+    public long count(Direction direction, int verdict) {
+        return results.stream().filter(r -> r.direction() == direction && r.verdict() == verdict).count();
+    }
+
+    /** Dropped frames by the counter that names the reason. */
+    public Map<String, Integer> dropsByReason() {
+        Map<String, Integer> drops = new TreeMap<>();
+        for (ReplayResult r : results) {
+            if (r.verdict() == Translator.DROP) {
+                drops.merge(String.valueOf(r.dropReason()), 1, Integer::sum);
+            }
+        }
+        return drops;
+    }
+
+    /**
+     * One line: frames, outbound and inbound submitted and translated, the gateway's own
+     * replies, fragments still held, drops by reason, skipped frames by direction.
+     */
+    public String summary() {
+        long out = count(Direction.OUTBOUND);
+        long in = count(Direction.INBOUND);
+        long replies = count(Direction.OUTBOUND, Translator.REPLY) + count(Direction.INBOUND, Translator.REPLY);
+        long held = count(Direction.OUTBOUND, Translator.HELD) + count(Direction.INBOUND, Translator.HELD);
+        Map<String, Long> skipped = new TreeMap<>();
+        for (Direction d : new Direction[] {Direction.LOCAL, Direction.TRANSIT, Direction.NOT_IPV4}) {
+            if (count(d) > 0) {
+                skipped.put(d.name().toLowerCase(), count(d));
+            }
+        }
+        return "frames " + results.size() + ", gateway " + Ipv4.toString(outsideAddress)
+                + "; outbound " + out + " (translated " + count(Direction.OUTBOUND, Translator.FORWARD_OUTSIDE)
+                + "), inbound " + in + " (translated " + count(Direction.INBOUND, Translator.FORWARD_INSIDE)
+                + "), gateway replies " + replies + ", still held " + held
+                + "; dropped " + dropsByReason() + "; skipped " + skipped;
+    }
+
+    @Override
+    public String toString() {
+        return summary();
+    }
+}

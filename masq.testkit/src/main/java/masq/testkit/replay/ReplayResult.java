@@ -1,0 +1,91 @@
+package masq.testkit.replay;
+
+import masq.engine.nat.Translator;
+
+/**
+ * What became of one captured frame: its direction, the datagram as captured, as submitted to
+ * the engine (inbound datagrams re-addressed to the gateway), the engine's verdict, what it sent,
+ * and the counter that names the reason of a drop. A fragment the engine held is updated when it
+ * is released ({@link #wasHeld()} stays true). Byte arrays are the replay's own: do not change them.
+ */
+public final class ReplayResult {
+    /** Verdict of a frame that was not submitted ({@link Direction#LOCAL}, TRANSIT, NOT_IPV4). */
+    public static final int SKIPPED = -1;
+
+    private final CapturedPacket packet;
+    private final Direction direction;
+    private final byte[] captured;
+    private final byte[] submitted;
+    int verdict = SKIPPED;
+    byte[] output;
+    String dropReason;
+    boolean held;
+
+    ReplayResult(CapturedPacket packet, Direction direction, byte[] captured, byte[] submitted) {
+        this.packet = packet;
+        this.direction = direction;
+        this.captured = captured;
+        this.submitted = submitted;
+    }
+
+    /** The frame as read. */
+    public CapturedPacket packet() {
+        return packet;
+    }
+
+    /** The frame's position in the capture, from 0. */
+    public int index() {
+        return packet.index();
+    }
+
+    public Direction direction() {
+        return direction;
+    }
+
+    /** The datagram as captured (null unless IPv4). */
+    public byte[] captured() {
+        return captured;
+    }
+
+    /** The datagram as given to the engine (null if skipped). */
+    public byte[] submitted() {
+        return submitted;
+    }
+
+    /** A {@link Translator} verdict, or {@link #SKIPPED}; HELD if a held fragment was never released. */
+    public int verdict() {
+        return verdict;
+    }
+
+    /** The datagram the engine sent (forwarded or its own reply), or null. */
+    public byte[] output() {
+        return output;
+    }
+
+    /** For a drop, the name of the counter the engine incremented (e.g. {@code drop.inbound.no-mapping}). */
+    public String dropReason() {
+        return dropReason;
+    }
+
+    /** True if the engine held this fragment for a first fragment that had not arrived. */
+    public boolean wasHeld() {
+        return held;
+    }
+
+    /** The verdict as a word: skipped, drop, forward-outside, forward-inside, reply, held. */
+    public String verdictName() {
+        return switch (verdict) {
+            case Translator.DROP -> "drop";
+            case Translator.FORWARD_OUTSIDE -> "forward-outside";
+            case Translator.FORWARD_INSIDE -> "forward-inside";
+            case Translator.REPLY -> "reply";
+            case Translator.HELD -> "held";
+            default -> "skipped";
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "#" + index() + " " + direction + " " + verdictName() + (dropReason == null ? "" : " (" + dropReason + ")");
+    }
+}
