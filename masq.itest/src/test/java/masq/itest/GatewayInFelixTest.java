@@ -80,6 +80,20 @@ public class GatewayInFelixTest {
     }
 
     @Test
+    public void aMissingInterfaceLeavesTheGatewayRunningAndStatusSaysWhy() throws Exception {
+        GatewayAdmin gateway = configure(seed());
+        Console console = new Console(commandProcessor);
+        waitFor(() -> statusOf(console).contains("down: interface"), "link down in masq:status");
+        String status = statusOf(console);
+        assertTrue(status, status.matches("(?s).*\nlink +down: interface '(in0|out0)' does not exist \\(see 'ip link "
+                + "show'\\); retrying every 5 s\n.*"));
+        assertEquals("SIDE  ADDRESS  MAC  STATE  LEFT  PENDING\n(none)\n", console.run("masq:arp"));
+        assertTrue(gateway.stats().counters.get("link.open-failed") >= 1);
+        assertEquals(Long.valueOf(0), gateway.stats().counters.get("link.opened"));
+        assertTrue(console.run("help masq:arp").contains("ARP cache"));
+    }
+
+    @Test
     public void timeoutsShowAndSetLiveAsIpchainsDid() throws Exception {
         configure(seed());
         Console console = new Console(commandProcessor);
@@ -139,6 +153,14 @@ public class GatewayInFelixTest {
         GatewayAdmin gateway = tracker.waitForService(WAIT_MILLIS);
         assertNotNull("gateway started from its configuration", gateway);
         return gateway;
+    }
+
+    private static String statusOf(Console console) {
+        try {
+            return console.run("masq:status");
+        } catch (Exception e) {
+            throw new AssertionError("masq:status failed", e);
+        }
     }
 
     private static Dictionary<String, Object> seed() {

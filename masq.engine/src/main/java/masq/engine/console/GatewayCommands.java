@@ -9,10 +9,14 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
+import masq.api.admin.ExpectationDTO;
 import masq.api.admin.GatewayAdmin;
 import masq.api.admin.MappingDTO;
 import masq.api.admin.StatusDTO;
 import masq.api.admin.TimeoutsDTO;
+import masq.api.link.ArpEntryDTO;
+import masq.api.link.LinkStatsDTO;
+import masq.engine.gateway.GatewayLinks;
 
 /**
  * Console commands about the masquerading engine, in Gogo scope {@code masq}: the modern
@@ -21,15 +25,18 @@ import masq.api.admin.TimeoutsDTO;
  */
 @Component(service = GatewayCommands.class, property = {"osgi.command.scope=masq",
     "osgi.command.function=status", "osgi.command.function=table", "osgi.command.function=stats",
-    "osgi.command.function=timeouts", "osgi.command.function=flush"})
+    "osgi.command.function=timeouts", "osgi.command.function=flush", "osgi.command.function=expect", "osgi.command.function=arp"})
 public final class GatewayCommands {
     /** Rows {@code masq:table} prints unless told otherwise. */
     static final int DEFAULT_ROWS = 1000;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile GatewayAdmin gateway;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile GatewayLinks links;
 
-    @Descriptor("show the gateway: addresses, port range, mappings in use and free ports per protocol, uptime")
+    @Descriptor("show the gateway: addresses, port range, mappings in use and free ports per protocol, uptime, "
+            + "link state and per-interface counters (received, sent, pcap drops, ring overflows)")
     public Table status() {
         StatusDTO s = gateway().status();
         Table table = new Table("ITEM", "VALUE");
@@ -37,7 +44,31 @@ public final class GatewayCommands {
         for (Map.Entry<String, Long> e : s.mappings.entrySet()) {
             table.row("mappings " + e.getKey(), e.getValue() + " (ports free: " + s.freePorts.get(e.getKey()) + ")");
         }
-        return table.row("expectations", s.expectations).row("uptime", s.uptimeSeconds + " s");
+        table.row("expectations", s.expectations).row("uptime", s.uptimeSeconds + " s");
+        GatewayLinks link = links;
+        if (link != null) {
+            table.row("link", link.linkState());
+            for (LinkStatsDTO l : link.linkStats()) {
+                table.row(l.side + " " + l.interfaceName, l.mac + ", mtu " + l.mtu + ", received " + l.received
+                        + ", sent " + l.sent + ", pcap drops " + l.pcapDropped + " (interface " + l.pcapInterfaceDropped
+                        + "), ring overflows " + l.ringOverflows + ", errors " + l.errors);
+            }
+        }
+        return table;
+    }
+
+    @Descriptor("list the ARP cache of both interfaces: side, address, MAC, state, seconds left, datagrams waiting")
+    public Table arp() {
+        GatewayLinks link = links;
+        if (link == null) {
+            gateway();
+            throw new IllegalStateException("the gateway has no link");
+        }
+        Table table = new Table("SIDE", "ADDRESS", "MAC", "STATE", "LEFT", "PENDING");
+        for (ArpEntryDTO e : link.arp()) {
+            table.row(e.side, e.address, e.mac, e.state, e.secondsLeft + " s", e.pending);
+        }
+        return table;
     }
 
     @Descriptor("list the masquerade mappings (the modern /proc/net/ip_masquerade)")
@@ -86,6 +117,17 @@ public final class GatewayCommands {
         dto.udpSeconds = udp;
         dto.icmpSeconds = icmp;
         return timeoutTable(gateway().timeouts(dto));
+    }
+
+    @Descriptor("list the pending expectations: related connections helpers let in (FTP data, ...)")
+    public Table expect() {
+        Table table = new Table("PROTO", "REMOTE", "GATEWAY-PORT", "INSIDE", "MASTER", "HELPER", "LEFT");
+        for (ExpectationDTO e : gateway().expectations()) {
+            table.row(e.transport, e.remoteAddress + ":" + (e.remotePort == 0 ? "*" : e.remotePort),
+                    e.gatewayPort == 0 ? "-" : e.gatewayPort, e.insideAddress + ":" + e.insidePort, e.masterId,
+                    e.helper, e.secondsLeft + " s");
+        }
+        return table;
     }
 
     @Descriptor("remove every mapping and expectation")

@@ -1,6 +1,8 @@
 package masq.engine.gateway;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,6 +16,10 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,36 +31,73 @@ import masq.api.admin.MappingDTO;
 import masq.api.admin.StatsDTO;
 import masq.api.admin.StatusDTO;
 import masq.api.admin.TimeoutsDTO;
-import masq.engine.nat.EngineLoop;
+import masq.api.link.ArpEntryDTO;
+import masq.api.link.GatewayLink;
+import masq.api.link.LinkConfigDTO;
+import masq.api.link.LinkFactory;
+import masq.api.link.LinkStatsDTO;
+import masq.engine.helper.HelperDispatch;
+import masq.engine.helper.HelperWhiteboard;
 import masq.engine.nat.Timeouts;
 import masq.engine.nat.Translator;
 
 /**
  * The gateway as a DS component: configured by PID {@code masq.gateway}, it owns the engine thread
- * ({@link EngineLoop}) and its {@link Translator}, and answers the admin API by running requests on
- * that thread between two packets.
+ * ({@link LinkEngine}) with its {@link Translator} and its {@link GatewayLink}, opened through the
+ * {@link LinkFactory} service on the configured interfaces and addresses (so the link answers ARP
+ * for exactly the configured addresses). It answers the admin API by running requests on that
+ * thread between two batches of packets.
  *
  * <p>A configuration change that touches only timeouts applies to the running engine; any other
- * change starts a new engine with the new settings and flushes the mappings (they were made for the
- * old addresses or ranges). A bad value is logged naming the key and changes nothing.
+ * change (an outside address that changed, as with {@code ip_dynaddr}) stops the engine, closing the
+ * link, and starts a new one with the new settings: the link is reopened and the mappings are
+ * flushed (they were made for the old addresses or ranges). A bad value is logged naming the key and
+ * changes nothing. A link that cannot be opened (no such interface yet, no permission, no link
+ * bundle) leaves the engine and the admin API running; the error is logged once, shown by
+ * {@code masq:status}, and the link is retried every few seconds.
  */
 @Component(configurationPid = GatewaySettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = GatewayAdmin.class, immediate = true)
+        service = {GatewayAdmin.class, GatewayLinks.class}, immediate = true)
 @Designate(ocd = GatewayConfiguration.class)
-public final class Gateway implements GatewayAdmin {
+public final class Gateway implements GatewayAdmin, GatewayLinks {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     /** How long an admin request may wait for the engine thread. */
     static final long ADMIN_TIMEOUT_MILLIS = 2000;
-    /** Datagrams and requests the engine thread may have queued. */
-    static final int QUEUE_CAPACITY = 4096;
     /** The most mapping rows copied off the engine thread for one {@code masq:table}. */
     static final int SNAPSHOT_ROWS = 65536;
 
-    /** One running engine with the settings it was built from. */
-    private record Engine(GatewaySettings settings, EngineLoop loop) {
+    /** One running engine with the settings it was built from and the helper dispatch it calls. */
+    private record Engine(GatewaySettings settings, LinkEngine loop, HelperDispatch dispatch) {
     }
 
+    /** The helper registry of this bundle: helpers are attached to new flows through it. */
+    @Reference
+    private HelperWhiteboard helpers;
+
     private volatile Engine engine;
+    /** The link bundle's factory; absent while that bundle is not active. */
+    private volatile LinkFactory linkFactory;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindLinkFactory(LinkFactory factory) {
+        linkFactory = factory;
+        Engine current = engine;
+        if (current != null) {
+            current.loop().retryNow();
+        }
+    }
+
+    void unbindLinkFactory(LinkFactory factory) {
+        if (linkFactory != factory) {
+            return;
+        }
+        linkFactory = null;
+        Engine current = engine;
+        if (current != null) {
+            current.loop().closeLink("the link bundle (masq.link.pcap) stopped");
+        }
+    }
 
     @Activate
     void activate(Map<String, Object> properties) {
@@ -83,14 +126,14 @@ public final class Gateway implements GatewayAdmin {
         Engine old = engine;
         if (settings.sameButTimeouts(old.settings())) {
             call(t -> t.setTimeouts(settings.engine().timeouts().toDTO()));
-            engine = new Engine(settings, old.loop());
+            engine = new Engine(settings, old.loop(), old.dispatch());
             warnBelowRfcMinima(settings.engine().timeouts());
             LOG.info("{}: timeouts now {}", GatewaySettings.PID, settings.engine().timeouts());
             return;
         }
         int flushed = call(Translator::mappingCount);
-        engine = start(settings);
         stop(old);
+        engine = start(settings);
         LOG.info("{}: applied; the engine restarted and {} mappings were flushed", GatewaySettings.PID, flushed);
     }
 
@@ -102,7 +145,12 @@ public final class Gateway implements GatewayAdmin {
 
     @Override
     public StatusDTO status() {
-        return call(Translator::status);
+        HelperDispatch dispatch = dispatch();
+        return call(t -> {
+            StatusDTO status = t.status();
+            status.expectations = dispatch.expectations().size();
+            return status;
+        });
     }
 
     @Override
@@ -116,7 +164,8 @@ public final class Gateway implements GatewayAdmin {
             throw new IllegalArgumentException("limit " + limit + " is not at least 1");
         }
         List<MappingDTO> rows = new ArrayList<>();
-        for (MappingDTO m : call(t -> t.mappings(SNAPSHOT_ROWS, helper -> null))) {
+        HelperDispatch dispatch = dispatch();
+        for (MappingDTO m : call(t -> t.mappings(SNAPSHOT_ROWS, dispatch::helperName))) {
             boolean protocolMatches = wanted == null || wanted.equals(m.protocol);
             boolean hostMatches = address == null || address.equals(m.insideAddress)
                     || address.equals(m.remoteAddress);
@@ -129,12 +178,33 @@ public final class Gateway implements GatewayAdmin {
 
     @Override
     public List<ExpectationDTO> expectations() {
-        return List.of();
+        HelperDispatch dispatch = dispatch();
+        return call(t -> dispatch.expectations(System.nanoTime()));
     }
 
     @Override
     public StatsDTO stats() {
-        return call(Translator::stats);
+        StatsDTO stats = call(Translator::stats);
+        Map<String, Long> counters = new LinkedHashMap<>(stats.counters);
+        counters.putAll(loop().sendCounters().snapshot());
+        stats.counters = counters;
+        return stats;
+    }
+
+    @Override
+    public String linkState() {
+        return loop().linkState();
+    }
+
+    @Override
+    public List<LinkStatsDTO> linkStats() {
+        return loop().linkStats();
+    }
+
+    @Override
+    public List<ArpEntryDTO> arp() {
+        LinkEngine loop = loop();
+        return call(t -> loop.arp());
     }
 
     @Override
@@ -165,19 +235,49 @@ public final class Gateway implements GatewayAdmin {
         });
     }
 
-    private static Engine start(GatewaySettings settings) {
+    private Engine start(GatewaySettings settings) {
         Translator translator = new Translator(settings.engine(), System.nanoTime());
-        // The interfaces are opened by the link (issue #5); until then no datagram reaches this sink.
-        EngineLoop loop = new EngineLoop(translator, (verdict, packet) -> { }, System::nanoTime, QUEUE_CAPACITY);
+        HelperDispatch dispatch = new HelperDispatch(helpers.registry(), translator);
+        translator.setHook(dispatch);
+        translator.setInboundSources(List.of(dispatch.expectations()));
+        helpers.registry().addListener(dispatch);
+        LinkConfigDTO linkConfig = settings.linkConfig();
+        LinkEngine loop = new LinkEngine(translator, () -> openLink(linkConfig),
+                settings.insideInterface() + "/" + settings.outsideInterface(), System::nanoTime);
         loop.start();
         warnBelowRfcMinima(settings.engine().timeouts());
-        return new Engine(settings, loop);
+        return new Engine(settings, loop, dispatch);
     }
 
-    private static void stop(Engine engine) {
+    private GatewayLink openLink(LinkConfigDTO config) throws IOException {
+        LinkFactory factory = linkFactory;
+        if (factory == null) {
+            throw new IOException("no link factory: the bundle masq.link.pcap is not active");
+        }
+        return factory.open(config);
+    }
+
+    private HelperDispatch dispatch() {
+        Engine current = engine;
+        if (current == null) {
+            throw new IllegalStateException("the gateway is not running");
+        }
+        return current.dispatch();
+    }
+
+    private LinkEngine loop() {
+        Engine current = engine;
+        if (current == null) {
+            throw new IllegalStateException("the gateway is not running");
+        }
+        return current.loop();
+    }
+
+    private void stop(Engine engine) {
         if (engine == null) {
             return;
         }
+        helpers.registry().removeListener(engine.dispatch());
         try {
             engine.loop().stop();
         } catch (InterruptedException e) {

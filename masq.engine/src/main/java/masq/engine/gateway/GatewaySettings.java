@@ -6,6 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import masq.api.Ipv4;
+import masq.api.link.LinkConfigDTO;
 import masq.engine.nat.EngineConfig;
 import masq.engine.nat.Filtering;
 import masq.engine.nat.Timeouts;
@@ -77,6 +78,27 @@ record GatewaySettings(String insideInterface, String outsideInterface, int outs
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(PID + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * @return the link part: the interfaces and the addresses the link answers ARP for, with their
+     *     prefix lengths, and the outside next hop
+     */
+    LinkConfigDTO linkConfig() {
+        LinkConfigDTO link = new LinkConfigDTO();
+        link.insideInterface = insideInterface;
+        link.insideAddress = engine.insideAddress();
+        link.insidePrefixLength = prefixLength(engine.insideCidr());
+        link.outsideInterface = outsideInterface;
+        link.outsideAddress = engine.outsideAddress();
+        link.outsidePrefixLength = prefixLength(engine.outsideCidr());
+        link.outsideGateway = outsideGateway;
+        return link;
+    }
+
+    private static int prefixLength(String cidr) {
+        int slash = cidr.indexOf('/');
+        return slash < 0 ? 32 : Integer.parseInt(cidr.substring(slash + 1));
     }
 
     /** @return whether the two differ at most in timeouts, which apply without restarting the engine */

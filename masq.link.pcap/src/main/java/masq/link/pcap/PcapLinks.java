@@ -2,6 +2,8 @@ package masq.link.pcap;
 
 import java.io.IOException;
 
+import org.osgi.service.component.annotations.Component;
+
 import masq.api.link.GatewayLink;
 import masq.api.link.LinkConfigDTO;
 import masq.api.link.LinkFactory;
@@ -9,13 +11,15 @@ import masq.link.pcap.ether.EthernetGateway;
 import masq.link.pcap.ether.Ipv4Fragments;
 
 /**
- * Opens the gateway's {@link GatewayLink} on two live interfaces through pcap. Register an instance
- * as the {@link LinkFactory} service (a DS component with no references needs nothing more), or call
- * {@link #open} directly.
+ * Opens the gateway's {@link GatewayLink} on two live interfaces through pcap. The DS component
+ * registers it as the {@link LinkFactory} service, which the gateway component uses; tests call
+ * {@link #open} directly. Nothing native is touched until {@link #open}: the component activates
+ * without libpcap, and JNA (lazily activated) starts on the first open.
  *
  * <p>The engine thread then loops: {@code link.await(timeout)}, {@code link.poll(receiver, n, now)},
  * its own timers and requests; and calls {@code link.send} with its verdicts.
  */
+@Component(service = LinkFactory.class)
 public final class PcapLinks implements LinkFactory {
     private static final int ETHERNET_MAX_MTU = 1500;
 

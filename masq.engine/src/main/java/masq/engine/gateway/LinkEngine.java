@@ -1,0 +1,306 @@
+package masq.engine.gateway;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import masq.api.link.ArpEntryDTO;
+import masq.api.link.GatewayLink;
+import masq.api.link.Ipv4Receiver;
+import masq.api.link.LinkStatsDTO;
+import masq.engine.nat.Translator;
+import masq.engine.packet.PacketBuffer;
+
+/**
+ * The engine thread of a running gateway: the one thread that owns the {@link Translator} and the
+ * {@link GatewayLink} (single writer, no locks on the data path). It loops: open the link if it is
+ * down and a retry is due; run queued admin requests; wait for frames ({@link GatewayLink#await});
+ * let the link hand up to {@value #POLL_BATCH} datagrams to {@link #receive}, which translates each
+ * and sends it on by its verdict; tick the translator's clock when idle.
+ *
+ * <p>Opening the link can fail (no such interface yet, no permission): the error is logged once per
+ * distinct message, shown by {@link #linkState}, and the open is retried every
+ * {@value #RETRY_SECONDS} s, while the translator keeps answering admin requests. So a gateway
+ * started before its interfaces exist comes up when they appear.
+ */
+final class LinkEngine implements Runnable, Ipv4Receiver {
+    /** Opens the link; called on the engine thread. */
+    interface Opener {
+        /** @throws IOException naming the interface or the missing permission */
+        GatewayLink open() throws IOException;
+    }
+
+    /** Datagrams handled per {@link GatewayLink#poll} before requests and timers get a turn. */
+    static final int POLL_BATCH = 64;
+    /** Seconds between attempts to open a link that failed to open. */
+    static final int RETRY_SECONDS = 5;
+    /** The longest wait for frames, so timers run and a stop is seen. */
+    static final long AWAIT_NANOS = 50_000_000L;
+    /** How often an idle engine advances the translator's clock (expiry). */
+    static final long TICK_NANOS = 100_000_000L;
+    /** Admin requests that may wait for the engine thread. */
+    static final int REQUEST_CAPACITY = 256;
+    /** The largest datagram the engine handles in its own buffers, with room to grow an ICMP error. */
+    static final int BUFFER_BYTES = 65535 + PacketBuffer.MAX_GENERATED_LENGTH;
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    private static final Logger LOG = LoggerFactory.getLogger(LinkEngine.class);
+
+    private final Translator translator;
+    private final Opener opener;
+    private final String interfaces;
+    private final LongSupplier clock;
+    private final ConcurrentLinkedQueue<Runnable> requests = new ConcurrentLinkedQueue<>();
+    /** Bounds {@link #requests}; a request beyond it is refused, not queued. */
+    private final AtomicInteger requestCount = new AtomicInteger();
+    /** Each received datagram is copied here and translated in place (the link's slot is its own). */
+    private final PacketBuffer rx = new PacketBuffer(BUFFER_BYTES);
+    /** Where held fragments are released once their first fragment has been translated. */
+    private final PacketBuffer released = new PacketBuffer(BUFFER_BYTES);
+    private final SendCounters sendCounters = new SendCounters();
+    /** Engine thread only. */
+    private GatewayLink link;
+    /** The open link for readers on other threads ({@link GatewayLink#stats} and {@link GatewayLink#wakeup}). */
+    private volatile GatewayLink published;
+    private volatile String state = "opening";
+    private volatile boolean running = true;
+    private volatile Thread thread;
+    /** Engine thread only: the clock of the current poll, the next open attempt, the last idle tick. */
+    private long now;
+    private long nextOpenNanos;
+    private long lastTickNanos;
+    private String lastError;
+
+    /**
+     * @param translator the translator this thread will own
+     * @param opener opens the link
+     * @param interfaces the interface names, for log lines
+     * @param clock {@link System#nanoTime()} or a test clock
+     */
+    LinkEngine(Translator translator, Opener opener, String interfaces, LongSupplier clock) {
+        this.translator = translator;
+        this.opener = opener;
+        this.interfaces = interfaces;
+        this.clock = clock;
+    }
+
+    synchronized void start() {
+        if (thread == null) {
+            thread = new Thread(this, "masq-engine");
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    /** Stops the engine thread, which closes the link, and waits for it; queued requests are dropped. */
+    void stop() throws InterruptedException {
+        running = false;
+        Thread t = thread;
+        wake();
+        if (t != null) {
+            t.interrupt();
+            t.join();
+        }
+    }
+
+    /**
+     * Runs {@code request} on the engine thread between two batches of datagrams. Any thread; does
+     * not block. The future fails with {@link RejectedExecutionException} when too many wait.
+     */
+    <T> CompletableFuture<T> submit(Function<Translator, T> request) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        if (requestCount.incrementAndGet() > REQUEST_CAPACITY) {
+            requestCount.decrementAndGet();
+            result.completeExceptionally(new RejectedExecutionException("masq engine request queue is full"));
+            return result;
+        }
+        requests.add(() -> {
+            try {
+                result.complete(request.apply(translator));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        wake();
+        return result;
+    }
+
+    /** @return the ARP cache, or nothing while the link is down; engine thread (call through {@link #submit}) */
+    List<ArpEntryDTO> arp() {
+        return link == null ? List.of() : link.arp();
+    }
+
+    /** @return both interfaces' counters, or nothing while the link is down; any thread */
+    List<LinkStatsDTO> linkStats() {
+        GatewayLink current = published;
+        return current == null ? List.of() : current.stats();
+    }
+
+    /** @return {@code up}, or {@code down: <why>; retrying every 5 s}; any thread */
+    String linkState() {
+        return state;
+    }
+
+    /** @return the engine's own counters (send outcomes, link opens); any thread */
+    SendCounters sendCounters() {
+        return sendCounters;
+    }
+
+    /** Makes the next loop try to open the link at once (a link factory appeared). Any thread. */
+    void retryNow() {
+        submit(t -> {
+            nextOpenNanos = clock.getAsLong();
+            return null;
+        });
+    }
+
+    /** Closes the link (its bundle is going away) and retries later. Any thread. */
+    void closeLink(String why) {
+        submit(t -> {
+            if (link != null) {
+                close(why);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void run() {
+        nextOpenNanos = clock.getAsLong();
+        lastTickNanos = nextOpenNanos;
+        try {
+            while (running) {
+                long t = clock.getAsLong();
+                if (link == null && t - nextOpenNanos >= 0) {
+                    open(t);
+                }
+                runRequests();
+                if (t - lastTickNanos >= TICK_NANOS) {
+                    lastTickNanos = t;
+                    translator.tick(t);
+                }
+                if (link == null) {
+                    LockSupport.parkNanos(this, AWAIT_NANOS);
+                    if (Thread.currentThread().isInterrupted()) {
+                        return;
+                    }
+                } else {
+                    link.await(AWAIT_NANOS);
+                    now = clock.getAsLong();
+                    link.poll(this, POLL_BATCH, now);
+                }
+            }
+        } catch (InterruptedException e) {
+            // stop() interrupts: the loop ends and the link is closed below.
+        } finally {
+            // Closing joins the link's receive threads, which an interrupt flag would cut short.
+            boolean interrupted = Thread.interrupted();
+            if (link != null) {
+                close("the gateway stopped");
+            }
+            state = "closed";
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void receive(int side, byte[] buf, int off, int len) {
+        if (!rx.set(buf, off, len)) {
+            sendCounters.increment(SendCounters.RX_TOO_LONG);
+            return;
+        }
+        rx.side = side;
+        int verdict = translator.process(side, rx, now);
+        forward(verdict, side, rx);
+        if (verdict == Translator.FORWARD_INSIDE || verdict == Translator.FORWARD_OUTSIDE) {
+            int next;
+            while ((next = translator.pollReleased(released, now)) != Translator.NOTHING) {
+                forward(next, side, released);
+            }
+        }
+    }
+
+    private void forward(int verdict, int arrival, PacketBuffer p) {
+        int out;
+        if (verdict == Translator.FORWARD_OUTSIDE) {
+            out = GatewayLink.OUTSIDE;
+        } else if (verdict == Translator.FORWARD_INSIDE) {
+            out = GatewayLink.INSIDE;
+        } else if (verdict == Translator.REPLY) {
+            out = arrival;
+        } else {
+            return;
+        }
+        int outcome = link.send(out, p.data, p.offset, p.length);
+        if (outcome != GatewayLink.SENT) {
+            // NEEDS_FRAGMENTATION is owed an ICMP 3/4 (RFC 1191); the translator has no public way to
+            // build one for a translated datagram yet, so it is counted under its own name.
+            sendCounters.increment(outcome);
+        }
+    }
+
+    private void runRequests() {
+        Runnable r;
+        while ((r = requests.poll()) != null) {
+            requestCount.decrementAndGet();
+            r.run();
+        }
+    }
+
+    private void open(long t) {
+        try {
+            GatewayLink opened = opener.open();
+            link = opened;
+            published = opened;
+            state = "up";
+            lastError = null;
+            sendCounters.increment(SendCounters.LINK_OPENED);
+            LOG.info("link up on {}", interfaces);
+        } catch (IOException | RuntimeException e) {
+            nextOpenNanos = t + RETRY_SECONDS * NANOS_PER_SECOND;
+            String message = String.valueOf(e.getMessage());
+            state = "down: " + message + "; retrying every " + RETRY_SECONDS + " s";
+            sendCounters.increment(SendCounters.LINK_OPEN_FAILED);
+            if (!message.equals(lastError)) {
+                lastError = message;
+                LOG.error("masq.gateway: cannot open the link on {}: {}; retrying every {} s", interfaces, message,
+                        RETRY_SECONDS);
+            }
+        }
+    }
+
+    private void close(String why) {
+        GatewayLink closing = link;
+        link = null;
+        published = null;
+        state = "down: " + why;
+        nextOpenNanos = clock.getAsLong() + RETRY_SECONDS * NANOS_PER_SECOND;
+        try {
+            closing.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing the link on {} failed: {}", interfaces, e.toString());
+        }
+        LOG.info("link on {} closed: {}", interfaces, why);
+    }
+
+    private void wake() {
+        GatewayLink current = published;
+        if (current != null) {
+            current.wakeup();
+        }
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+}

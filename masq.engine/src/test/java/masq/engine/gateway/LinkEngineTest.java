@@ -1,0 +1,224 @@
+package masq.engine.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.Test;
+
+import masq.api.link.ArpEntryDTO;
+import masq.api.link.GatewayLink;
+import masq.api.link.Ipv4Receiver;
+import masq.api.link.LinkStatsDTO;
+import masq.engine.nat.EngineConfig;
+import masq.engine.nat.Translator;
+import masq.engine.packet.PacketBuilder;
+
+/** The engine thread over a fake link: translation by verdict, admin requests, link open retries. */
+class LinkEngineTest {
+    private static final String A = "192.168.0.2";
+    private static final String SERVER = "203.0.113.2";
+    private static final long SECOND = 1_000_000_000L;
+
+    private final AtomicLong clock = new AtomicLong(SECOND);
+
+    @Test
+    void outboundDatagramIsTranslatedAndSentOutsideOnTheEngineThread() throws Exception {
+        FakeLink link = new FakeLink();
+        LinkEngine engine = engine(() -> link);
+        try {
+            link.arrive(GatewayLink.INSIDE, PacketBuilder.udp(A, 1025, SERVER, 53).payload("q").build());
+            waitFor(() -> link.sent.size() == 1, "one datagram sent");
+            Sent out = link.sent.get(0);
+            assertEquals(GatewayLink.OUTSIDE, out.side);
+            assertEquals("masq-engine", out.thread);
+            assertArrayEquals(PacketBuilder.udp("203.0.113.1", 61000, SERVER, 53).ttl(63).payload("q").build(), out.datagram);
+            assertEquals(1, (int) engine.submit(Translator::mappingCount).get(5, TimeUnit.SECONDS));
+        } finally {
+            engine.stop();
+        }
+        assertTrue(link.closed, "stopping the engine closes its link");
+        assertTrue(!link.closedInterrupted, "closed with the interrupt flag clear, so it can join its threads");
+        assertEquals("closed", engine.linkState());
+    }
+
+    @Test
+    void inboundReplyIsSentInsideAndEchoToTheGatewayIsAnsweredOnItsSide() throws Exception {
+        FakeLink link = new FakeLink();
+        LinkEngine engine = engine(() -> link);
+        try {
+            link.arrive(GatewayLink.INSIDE, PacketBuilder.udp(A, 1025, SERVER, 53).build());
+            link.arrive(GatewayLink.OUTSIDE, PacketBuilder.udp(SERVER, 53, "203.0.113.1", 61000).payload("a").build());
+            link.arrive(GatewayLink.INSIDE, PacketBuilder.echo(A, "192.168.0.1", 7, 1).build());
+            waitFor(() -> link.sent.size() == 3, "three datagrams sent");
+            assertEquals(GatewayLink.INSIDE, link.sent.get(1).side);
+            assertArrayEquals(PacketBuilder.udp(SERVER, 53, A, 1025).ttl(63).payload("a").build(), link.sent.get(1).datagram);
+            assertEquals(GatewayLink.INSIDE, link.sent.get(2).side, "the echo reply goes back where it came from");
+            assertEquals(0, link.sent.get(2).datagram[20], "ICMP echo reply");
+        } finally {
+            engine.stop();
+        }
+    }
+
+    @Test
+    void unsentOutcomesAreCountedByName() throws Exception {
+        FakeLink link = new FakeLink();
+        link.outcome = GatewayLink.NEEDS_FRAGMENTATION;
+        LinkEngine engine = engine(() -> link);
+        try {
+            link.arrive(GatewayLink.INSIDE, PacketBuilder.udp(A, 1025, SERVER, 53).build());
+            waitFor(() -> engine.sendCounters().snapshot().get("link.send.needs-fragmentation.no-icmp") == 1,
+                    "needs-fragmentation counted");
+            link.outcome = GatewayLink.NO_ROUTE;
+            link.arrive(GatewayLink.INSIDE, PacketBuilder.udp(A, 1025, SERVER, 53).build());
+            waitFor(() -> engine.sendCounters().snapshot().get("link.send.no-route") == 1, "no-route counted");
+        } finally {
+            engine.stop();
+        }
+    }
+
+    @Test
+    void aLinkThatCannotOpenIsRetriedWhileAdminRequestsAreAnswered() throws Exception {
+        FakeLink link = new FakeLink();
+        AtomicInteger attempts = new AtomicInteger();
+        LinkEngine engine = engine(() -> {
+            if (attempts.incrementAndGet() == 1) {
+                throw new IOException("interface 'in0' does not exist (see 'ip link show')");
+            }
+            return link;
+        });
+        try {
+            waitFor(() -> engine.linkState().startsWith("down"), "link down");
+            assertEquals("down: interface 'in0' does not exist (see 'ip link show'); retrying every 5 s",
+                    engine.linkState());
+            assertEquals(0, (int) engine.submit(Translator::mappingCount).get(5, TimeUnit.SECONDS));
+            assertEquals(List.of(), engine.linkStats());
+            assertEquals(List.of(), engine.submit(t -> engine.arp()).get(5, TimeUnit.SECONDS));
+            Thread.sleep(200);
+            assertEquals(1, attempts.get(), "no retry before 5 s have passed");
+            clock.addAndGet(5 * SECOND);
+            waitFor(() -> "up".equals(engine.linkState()), "link up after the retry");
+            assertEquals(2, attempts.get());
+            assertEquals(1L, engine.sendCounters().snapshot().get("link.opened"));
+            assertEquals(1L, engine.sendCounters().snapshot().get("link.open-failed"));
+            assertEquals("inside", engine.linkStats().get(0).side);
+            engine.closeLink("the link bundle stopped");
+            waitFor(() -> link.closed, "link closed on request");
+            assertEquals("down: the link bundle stopped", engine.linkState());
+        } finally {
+            engine.stop();
+        }
+    }
+
+    @Test
+    void tooManyWaitingRequestsAreRefusedNotQueued() {
+        LinkEngine engine = new LinkEngine(translator(), FakeLink::new, "in0/out0", clock::get);
+        for (int i = 0; i < LinkEngine.REQUEST_CAPACITY; i++) {
+            assertTrue(!engine.submit(t -> 1).isDone());
+        }
+        assertTrue(engine.submit(t -> 1).isCompletedExceptionally());
+    }
+
+    private LinkEngine engine(LinkEngine.Opener opener) {
+        LinkEngine engine = new LinkEngine(translator(), opener, "in0/out0", clock::get);
+        engine.start();
+        return engine;
+    }
+
+    private static Translator translator() {
+        return new Translator(EngineConfig.builder().insideAddress("192.168.0.1/24").outsideAddress("203.0.113.1/24")
+                .build(), SECOND);
+    }
+
+    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 5 * SECOND;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting: " + what);
+            Thread.sleep(10);
+        }
+    }
+
+    private record Sent(int side, byte[] datagram, String thread) {
+    }
+
+    /** A link whose frames are queued by the test and whose sends are recorded. */
+    private static final class FakeLink implements GatewayLink {
+        final Queue<Object[]> arrivals = new ArrayDeque<>();
+        final List<Sent> sent = new CopyOnWriteArrayList<>();
+        volatile int outcome = SENT;
+        volatile boolean closed;
+        volatile boolean closedInterrupted;
+
+        synchronized void arrive(int side, byte[] datagram) {
+            // The link hands datagrams in larger arrays, with headroom, at an offset.
+            byte[] slot = new byte[14 + datagram.length + RX_HEADROOM];
+            System.arraycopy(datagram, 0, slot, 14, datagram.length);
+            arrivals.add(new Object[] {side, slot, datagram.length});
+        }
+
+        @Override
+        public int send(int side, byte[] buf, int off, int len) {
+            sent.add(new Sent(side, Arrays.copyOfRange(buf, off, off + len), Thread.currentThread().getName()));
+            return outcome;
+        }
+
+        @Override
+        public int poll(Ipv4Receiver receiver, int maxFrames, long nowNanos) {
+            int handled = 0;
+            Object[] a;
+            while (handled < maxFrames && (a = next()) != null) {
+                receiver.receive((int) a[0], (byte[]) a[1], 14, (int) a[2]);
+                handled++;
+            }
+            return handled;
+        }
+
+        private synchronized Object[] next() {
+            return arrivals.poll();
+        }
+
+        @Override
+        public boolean await(long timeoutNanos) throws InterruptedException {
+            Thread.sleep(1);
+            return false;
+        }
+
+        @Override
+        public void wakeup() {
+        }
+
+        @Override
+        public int mtu(int side) {
+            return 1500;
+        }
+
+        @Override
+        public List<LinkStatsDTO> stats() {
+            LinkStatsDTO inside = new LinkStatsDTO();
+            inside.side = "inside";
+            return List.of(inside);
+        }
+
+        @Override
+        public List<ArpEntryDTO> arp() {
+            return List.of();
+        }
+
+        @Override
+        public void close() {
+            closedInterrupted = Thread.currentThread().isInterrupted();
+            closed = true;
+        }
+    }
+}
