@@ -31,11 +31,30 @@
  * masquerading properties packet by packet: nothing inside leaks out, replies return to exactly
  * the captured endpoint, checksums survive.
  *
- * <h2>Not yet here</h2>
- * The helper harness (run a {@code MasqHelper} against the real engine without OSGi and record
- * its edits, expectations and verdicts) and replay with helpers attached and reassembled streams
- * (issue 4 item 5) wait for the engine's helper dispatch, in progress in {@code masq.engine}'s
- * {@code helper} package; until then a replay translates payload as plain NAT does.
+ * <h2>Helper harness (for helper authors)</h2>
+ * {@link masq.testkit.HelperHarness} runs one or more {@code MasqHelper}s against the real engine
+ * without OSGi: a translator, a helper registry holding the helpers with the service properties
+ * they would carry in the framework, and the engine's helper dispatch wired between them as the
+ * gateway component wires it. A test pushes datagrams in on either side and reads a
+ * {@link masq.testkit.HelperStep}: the verdict, the datagram sent, the payload before and after
+ * the helper's edits ({@link masq.testkit.HelperStep#change()}), the expectations registered, and
+ * the counters that moved. The clock is the test's; {@code uninstall} withdraws a helper as
+ * stopping its bundle would.
+ *
+ * <pre>{@code
+ * HelperHarness gw = HelperHarness.builder().helper(new MyHelper(), "mine", "tcp", 7000).build();
+ * gw.outbound(Packets.tcp("192.168.0.2", 40000, "198.51.100.5", 7000).flags(Packets.SYN).seq(999).build());
+ * HelperStep s = gw.outbound(Packets.tcp("192.168.0.2", 40000, "198.51.100.5", 7000).seq(1000)
+ *         .payload("CALL 2000\n").build());
+ * assertEquals(new HelperStep.Change(5, "2000", "61001"), s.change());
+ * assertEquals(61001, s.newExpectations().get(0).gatewayPort);
+ * gw.advanceSeconds(30);                       // expectations time out
+ * }</pre>
+ *
+ * With helpers attached ({@code CaptureReplay.Builder.helper}), a capture replay stands in for the
+ * remote ends as a gatewayed peer would behave (it connects to the gateway ports helpers reserved,
+ * and acknowledges the translated byte stream) and reassembles each connection's streams before
+ * and after translation ({@link masq.testkit.replay.Replay#tcpStream}).
  *
  * <p>Builders are not thread-safe; the static readers are. A replay runs on the caller's thread.
  */

@@ -47,6 +47,24 @@ public final class HelperRegistry {
         resolve();
     }
 
+    /**
+     * Tracks a helper given directly rather than as an OSGi service: for code that runs the engine
+     * without a framework, such as {@code masq.testkit.HelperHarness}. The properties are those of
+     * {@link MasqHelper} and are read exactly as the whiteboard reads a service's; an invalid one
+     * leaves the helper {@link State#DISABLED} with the reason, as it would in the framework. Calling
+     * it again with the same service id replaces the helper and its properties (the counters start
+     * again); {@link #remove} withdraws it.
+     *
+     * @param origin stands in for the service reference: its {@code serviceId} is the key, and
+     *               {@code ranking} then {@code serviceId} decide a duplicate claim
+     * @return the entry as resolved: active, refused (naming the winner) or disabled (naming the
+     *         property)
+     */
+    public synchronized HelperEntry register(MasqHelper helper, Map<String, ?> properties, HelperEntry.Origin origin) {
+        put(HelperService.of(helper, properties, origin, null));
+        return snapshot.byServiceId(origin.serviceId());
+    }
+
     /** Forgets a helper service (unregistered, or its bundle stopped). */
     public synchronized void remove(long serviceId) {
         if (services.remove(serviceId) != null) {

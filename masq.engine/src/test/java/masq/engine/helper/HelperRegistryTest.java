@@ -196,6 +196,22 @@ class HelperRegistryTest {
                 registry.snapshot().entries().stream().map(HelperEntry::name).toList());
     }
 
+    @Test
+    void registerWithoutAFrameworkReadsPropertiesAsTheWhiteboardDoes() {
+        HelperEntry ftp = registry.register(NOOP, props("ftp", "tcp", "21,2121"), origin(1, 0));
+        assertEquals(State.ACTIVE, ftp.state());
+        assertArrayEquals(new int[] {21, 2121}, ftp.ports());
+        assertSame(ftp, registry.snapshot().find(Transport.TCP, 2121));
+        HelperEntry rival = registry.register(NOOP, props("rival", "tcp", 21), origin(2, 0));
+        assertEquals(State.REFUSED, rival.state());
+        assertEquals("duplicate of ftp (bundle 100) on tcp/21", rival.reason());
+        HelperEntry bad = registry.register(NOOP, props("Bad Name", "tcp", 7), origin(3, 0));
+        assertEquals(State.DISABLED, bad.state());
+        registry.remove(1);
+        assertEquals(State.ACTIVE, registry.snapshot().byServiceId(2).state(), "the refused one takes over");
+        assertEquals(List.of("+ftp#1:21,2121", "-ftp#1", "+rival#2:21"), events);
+    }
+
     private static final MasqHelper NOOP = (context, payload, offset, length) -> Verdict.ACCEPT;
 
     private static HelperService service(long id, int ranking, String name, String transport, Object ports) {

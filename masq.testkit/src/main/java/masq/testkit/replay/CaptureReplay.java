@@ -6,14 +6,19 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import masq.api.Ipv4;
+import masq.api.MasqHelper;
+import masq.api.Transport;
+import masq.api.admin.ExpectationDTO;
 import masq.engine.nat.Counter;
 import masq.engine.nat.EngineConfig;
 import masq.engine.nat.Translator;
 import masq.engine.packet.PacketBuffer;
 import masq.link.pcap.PcapFiles;
 import masq.testkit.Checksums;
+import masq.testkit.HelperHarness;
 import masq.testkit.Packets;
 
 /**
@@ -38,8 +43,28 @@ import masq.testkit.Packets;
  * assertEquals(List.of(), ReplayCheck.violations(replay));
  * }</pre>
  *
+ * <h2>With helpers</h2>
+ * {@link Builder#helper} attaches protocol helpers, run by a {@link HelperHarness} as the gateway
+ * component runs them. The replay then also stands in for the remote ends: a gateway port a
+ * helper's expectation reserved for an inside endpoint (the active FTP data connection) is where
+ * the remote end's datagrams to that endpoint are sent, and where a helper changed the length of
+ * a TCP stream, the peer's acknowledgements (and SACK blocks) are moved into the translated
+ * sequence space before submission, as the real peer, which received the translated stream, would
+ * have sent them (see {@link SequenceView}). The engine must move them back: an inbound datagram
+ * forwarded inside is still compared with the captured one by {@link ReplayCheck}. Each result
+ * records the expectations its datagram added and the counters it moved;
+ * {@link Replay#tcpStream} reassembles a connection's byte streams before and after translation.
+ *
+ * <pre>{@code
+ * Replay replay = CaptureReplay.builder().insideNetwork("172.23.0.3/32")
+ *         .helper(new FtpHelper(), "ftp", "tcp", 21)
+ *         .build().run(capture);
+ * Tuple control = new Tuple(Packets.PROTOCOL_TCP, Ipv4.parse("172.23.0.3"), 58252, Ipv4.parse("172.23.0.2"), 21);
+ * String sent = replay.tcpStreamText(control, Direction.OUTBOUND, true);   // PORT lines rewritten
+ * }</pre>
+ *
  * <p>The caller's own thread runs the translator; one run at a time per instance (each run starts
- * a fresh translator). Helpers are not attached: payload is translated as plain NAT.
+ * a fresh engine). Without helpers, payload is translated as plain NAT.
  */
 public final class CaptureReplay {
     /** The default outside address: TEST-NET-3 (RFC 5737), which no capture uses. */
@@ -58,6 +83,7 @@ public final class CaptureReplay {
     private final int[] masks;
     private final boolean repairOffloadedIpChecksums;
     private final Path output;
+    private final List<Registration> helpers;
 
     private CaptureReplay(Builder b) {
         EngineConfig.Builder engine = EngineConfig.builder().insideAddress(b.gatewayInsideAddress)
@@ -77,6 +103,7 @@ public final class CaptureReplay {
         }
         repairOffloadedIpChecksums = b.repairOffloadedIpChecksums;
         output = b.output;
+        helpers = List.copyOf(b.helpers);
     }
 
     /** A builder; {@link Builder#insideNetwork} is required. */
@@ -127,6 +154,8 @@ public final class CaptureReplay {
         private final List<ReplayResult> results = new ArrayList<>();
         private final List<ReplayResult> heldResults = new ArrayList<>();
         private final GatewayView view = new GatewayView(config.outsideAddress());
+        private final SequenceView sequences = new SequenceView();
+        private HelperHarness harness;
         private final PacketBuffer buffer = new PacketBuffer(BUFFER_BYTES);
         private final Counter[] counterIds = Counter.values();
         private final long[] before = new long[counterIds.length];
@@ -141,15 +170,24 @@ public final class CaptureReplay {
             for (CapturedPacket p : packets) {
                 long nanos = p.timestampMicros() * 1000;
                 if (translator == null) {
-                    translator = new Translator(config, nanos);
-                    clockNanos = nanos;
+                    start(nanos);
                 }
                 clockNanos = Math.max(clockNanos, nanos);
+                harness.clock(clockNanos);
                 results.add(submit(p));
             }
             Map<String, Long> counters = translator == null ? Map.of() : translator.counters().snapshot();
             return new Replay(results, counters, config.outsideAddress(), portBound(0), portBound(1),
-                    CaptureReplay.this::isInside);
+                    CaptureReplay.this::isInside, !helpers.isEmpty(), harness == null ? List.of() : harness.mappings());
+        }
+
+        /** The engine, with the helpers as the gateway component wires them (none: plain NAT). */
+        private void start(long nanos) {
+            HelperHarness.Builder b = HelperHarness.builder().engine(config).startNanos(nanos);
+            helpers.forEach(h -> b.helper(h.helper(), h.properties()));
+            harness = b.build();
+            translator = harness.translator();
+            clockNanos = nanos;
         }
 
         private ReplayResult submit(CapturedPacket p) throws IOException {
@@ -165,16 +203,49 @@ public final class CaptureReplay {
             if (repairOffloadedIpChecksums) {
                 repairIpChecksum(submitted);
             }
+            sequences.shiftAcknowledgements(captured, submitted);
             if (direction == Direction.INBOUND) {
                 view.toGateway(submitted);
             }
             ReplayResult r = new ReplayResult(p, direction, captured, submitted);
             buffer.set(submitted, 0, submitted.length);
             int side = direction == Direction.OUTBOUND ? Translator.INSIDE : Translator.OUTSIDE;
+            List<ExpectationDTO> pending = helpers.isEmpty() ? List.of() : harness.expectations();
             snapshotCounters();
             record(r, translator.process(side, buffer, clockNanos));
+            if (!helpers.isEmpty()) {
+                afterHelpers(r, pending);
+            }
             releaseHeld();
             return r;
+        }
+
+        /** Notes what the helpers did with the datagram, and teaches the views what the remote end would know. */
+        private void afterHelpers(ReplayResult r, List<ExpectationDTO> before) {
+            List<ExpectationDTO> after = harness.expectations();
+            List<String> known = before.stream().map(ExpectationDTO::toString).map(CaptureReplay::withoutTime).toList();
+            r.newExpectations = after.stream().filter(e -> !known.contains(withoutTime(e.toString()))).toList();
+            r.counterChanges = counterChanges();
+            for (ExpectationDTO e : r.newExpectations) {
+                if (e.gatewayPort > 0) {
+                    view.expect(Transport.parse(e.transport).protocolNumber(), Ipv4.parse(e.insideAddress), e.insidePort,
+                            e.gatewayPort);
+                }
+            }
+            if (r.output != null && r.verdict != Translator.REPLY) {
+                sequences.learn(r.captured(), r.submitted(), r.output);
+            }
+        }
+
+        private Map<String, Long> counterChanges() {
+            Map<String, Long> changes = new TreeMap<>();
+            for (int i = 0; i < counterIds.length; i++) {
+                long change = translator.counters().get(counterIds[i]) - before[i];
+                if (change != 0) {
+                    changes.put(counterIds[i].counterName, change);
+                }
+            }
+            return changes;
         }
 
         private void record(ReplayResult r, int verdict) throws IOException {
@@ -252,6 +323,11 @@ public final class CaptureReplay {
         }
     }
 
+    /** An expectation row without its seconds left, which the clock changes. */
+    private static String withoutTime(String row) {
+        return row.replaceAll("\"secondsLeft\":\\d+", "");
+    }
+
     private static boolean isProgress(Counter c) {
         return c == Counter.PACKETS_INSIDE || c == Counter.PACKETS_OUTSIDE;
     }
@@ -274,6 +350,10 @@ public final class CaptureReplay {
         }
     }
 
+    /** A helper to attach and its service properties. */
+    private record Registration(MasqHelper helper, Map<String, ?> properties) {
+    }
+
     /** Collects a replay's settings; each setter checks its argument. */
     public static final class Builder {
         private final List<String> insideNetworks = new ArrayList<>();
@@ -283,6 +363,7 @@ public final class CaptureReplay {
         private boolean repairOffloadedIpChecksums;
         private Consumer<EngineConfig.Builder> engineSettings = e -> { };
         private Path output;
+        private final List<Registration> helpers = new ArrayList<>();
 
         private Builder() {
         }
@@ -334,6 +415,21 @@ public final class CaptureReplay {
         /** Writes every datagram the engine sent, in order, as an Ethernet pcap at {@code file}. */
         public Builder output(Path file) {
             output = file;
+            return this;
+        }
+
+        /**
+         * Attaches a helper with its name, transport ({@code tcp}/{@code udp}) and default ports,
+         * as its service properties would; repeatable. Connections inside hosts open to those ports
+         * get the helper.
+         */
+        public Builder helper(MasqHelper helper, String name, String transport, int... ports) {
+            return helper(helper, HelperHarness.properties(name, transport, ports));
+        }
+
+        /** Attaches a helper with its full service properties (see {@link MasqHelper}); repeatable. */
+        public Builder helper(MasqHelper helper, Map<String, ?> properties) {
+            helpers.add(new Registration(helper, Map.copyOf(properties)));
             return this;
         }
 

@@ -44,6 +44,14 @@ final class GatewayView {
         }
     }
 
+    /**
+     * Learns the gateway port a helper's expectation reserved for an inside endpoint: the remote end
+     * was told that port (the rewritten FTP {@code PORT}) and connects to it.
+     */
+    void expect(int protocol, int insideAddress, int insidePort, int gatewayPort) {
+        masqPorts.put(key(protocol, insideAddress, insidePort), gatewayPort);
+    }
+
     /** The masq port learned for an inside endpoint, or -1. */
     int masqPort(int protocol, int insideAddress, int insidePort) {
         return masqPorts.getOrDefault(key(protocol, insideAddress, insidePort), -1);

@@ -1,5 +1,8 @@
 package masq.testkit.replay;
 
+import java.util.List;
+import java.util.Map;
+import masq.api.admin.ExpectationDTO;
 import masq.engine.nat.Translator;
 
 /**
@@ -20,6 +23,8 @@ public final class ReplayResult {
     byte[] output;
     String dropReason;
     boolean held;
+    List<ExpectationDTO> newExpectations = List.of();
+    Map<String, Long> counterChanges = Map.of();
 
     ReplayResult(CapturedPacket packet, Direction direction, byte[] captured, byte[] submitted) {
         this.packet = packet;
@@ -70,6 +75,21 @@ public final class ReplayResult {
     /** True if the engine held this fragment for a first fragment that had not arrived. */
     public boolean wasHeld() {
         return held;
+    }
+
+    /** With helpers attached: the expectations this datagram added (a rewritten {@code PORT}); else empty. */
+    public List<ExpectationDTO> newExpectations() {
+        return newExpectations;
+    }
+
+    /** With helpers attached: the counters this datagram moved, by name ({@code expect.matched}...); else empty. */
+    public Map<String, Long> counterChanges() {
+        return counterChanges;
+    }
+
+    /** How much a counter moved with this datagram (helpers attached); 0 if it did not. */
+    public long counterChange(String name) {
+        return counterChanges.getOrDefault(name, 0L);
     }
 
     /** The verdict as a word: skipped, drop, forward-outside, forward-inside, reply, held. */
