@@ -101,6 +101,11 @@ public record HelperStep(int side, int verdict, byte[] input, byte[] output, Lis
 
     /** The verdict as a word: drop, forward-outside, forward-inside, reply, held. */
     public String verdictName() {
+        return verdictName(verdict);
+    }
+
+    /** A translator verdict as a word: drop, forward-outside, forward-inside, reply, held. */
+    public static String verdictName(int verdict) {
         return switch (verdict) {
             case Translator.DROP -> "drop";
             case Translator.FORWARD_OUTSIDE -> "forward-outside";

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import masq.api.admin.ExpectationDTO;
 import masq.engine.nat.Translator;
+import masq.testkit.HelperStep;
 
 /**
  * What became of one captured frame: its direction, the datagram as captured, as submitted to
@@ -94,14 +95,7 @@ public final class ReplayResult {
 
     /** The verdict as a word: skipped, drop, forward-outside, forward-inside, reply, held. */
     public String verdictName() {
-        return switch (verdict) {
-            case Translator.DROP -> "drop";
-            case Translator.FORWARD_OUTSIDE -> "forward-outside";
-            case Translator.FORWARD_INSIDE -> "forward-inside";
-            case Translator.REPLY -> "reply";
-            case Translator.HELD -> "held";
-            default -> "skipped";
-        };
+        return verdict == SKIPPED ? "skipped" : HelperStep.verdictName(verdict);
     }
 
     @Override
