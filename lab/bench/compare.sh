@@ -19,4 +19,10 @@ awk -F= '
             else target = sprintf(">= 0.5x: %s", (a > 0 && b / a >= 0.5) ? "met" : "MISSED")
             printf "%-16s %12s %12s %8s  %s\n", k, a, b, ratio, target
         }
+        # For reading the main figures: how they were reached (no targets).
+        n = split("tcp_retransmits udp64_sent_pps udp64_lost_pct tcp_cps_errors tcp_cps_non2xx rtt_min_us rtt_p90_us", keys, " ")
+        for (i = 1; i <= n; i++) {
+            k = keys[i]
+            if ((1, k) in v || (2, k) in v) printf "%-16s %12s %12s\n", k, v[1, k], v[2, k]
+        }
     }' "$1" "$2"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # lab/e2e/run.sh: end-to-end tests with real clients and servers through whatever gateway runs in
 # the lab (kernel mode: Linux MASQUERADE; masq mode: the user-space gateway, started separately).
-#   lab/e2e/run.sh [-l] [TEST...]     -l lists the tests; TEST selects tests by name (glob)
+#   lab/e2e/run.sh [-l] [-v] [TEST...]   -l lists the tests; -v shows what passing tests printed;
+#                                        TEST selects tests by name (glob)
 # Prints "PASS name", "FAIL name: reason" or "SKIP name: reason" per test, then
 # "N passed, N failed[, N skipped]"; exits 1 if any test failed.
 set -euo pipefail
@@ -19,9 +20,11 @@ TESTS=(
     lftp_passive_epsv lftp_active
     iperf3_tcp iperf3_udp
     three_hosts_at_once
+    masq_table_during_transfer ftp_active_helper_hot_swap
 )
 passed=0 failed=0 skipped=0
 TMP=""
+VERBOSE=false
 
 fail() {
     echo "$*"
@@ -226,6 +229,111 @@ t_three_hosts_at_once() {
     [ "$rc" -eq 0 ] || fail "a client exited $rc"
 }
 
+# --- through the masq gateway's console (masq mode, gateway started with a console FIFO) -------
+
+# console COMMAND...: runs console commands in the lab's gateway (lab/console.sh), prints the output.
+console() { "$LAB_DIR/console.sh" -t 15 "$@"; }
+
+need_console() {
+    [ "$MODE" = masq ] || skip "needs the masq gateway's console; the lab runs the kernel's MASQUERADE"
+    [ -p "$STATE/console" ] ||
+        skip "no console FIFO $STATE/console: start the gateway with --console-fifo $STATE/console (./masq test does)"
+}
+
+# gateway_pid: the pid of the one JVM in the gateway's namespace.
+gateway_pid() {
+    local pid found=()
+    for pid in $(ip netns pids "$(ns gate)"); do
+        [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = java ] && found+=("$pid")
+    done
+    [ ${#found[@]} -eq 1 ] || fail "expected one java process in $(ns gate), found ${#found[@]} (${found[*]})"
+    echo "${found[0]}"
+}
+
+# While A-box downloads at a limited rate, masq:table shows its mapping: tcp, inside 192.168.0.2,
+# a masq port, remote 203.0.113.2:80, ESTABLISHED.
+t_masq_table_during_transfer() {
+    need_console
+    local pid table="" row="" alive=no
+    ip netns exec "$(ns abox)" timeout 60 curl -sS --limit-rate 512k -o "$TMP/slow.bin" \
+        "http://$OUTSIDE/$TEST_FILE" >"$TMP/slow.log" 2>&1 &
+    pid=$!
+    for _ in $(seq 20); do
+        table=$(console "masq:table -p tcp -n 65536 ${HOST_ADDR[abox]}") || {
+            kill "$pid" 2>/dev/null || true
+            fail "masq:table failed: $(tail -n 1 <<<"$table")"
+        }
+        row=$(awk -v h="${HOST_ADDR[abox]}:" -v r="$OUTSIDE:80" \
+            '$1 == "tcp" && index($2, h) == 1 && $3 ~ /^[0-9]+$/ && $4 == r && $5 == "ESTABLISHED"' <<<"$table")
+        if [ -n "$row" ]; then
+            kill -0 "$pid" 2>/dev/null && alive=yes
+            break
+        fi
+        sleep 0.5
+    done
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    [ -n "$row" ] || fail "no row tcp ${HOST_ADDR[abox]}:* -> $OUTSIDE:80 ESTABLISHED: $(tr -s ' \n' ' ;' <<<"$table")"
+    [ "$alive" = yes ] || fail "the download had ended before masq:table showed the row"
+    echo "$row" | tr -s ' '
+}
+
+# The FTP helper bundle uninstalled from the running gateway: active FTP fails; installed again from
+# the same location (the distribution's bundle/): active FTP passes. The gateway's pid never changes.
+t_ftp_active_helper_hot_swap() {
+    need_console
+    local gw_pid id location out new_id="" rc=0 reason
+    gw_pid=$(gateway_pid)
+    out=$(console masq:helpers) || fail "masq:helpers failed: $out"
+    id=$(awk '$1 == "ftp" && / active$/ {print $2}' <<<"$out")
+    [[ $id =~ ^[0-9]+$ ]] || fail "no active ftp helper in masq:helpers: $(tr -s ' \n' ' ;' <<<"$out")"
+    out=$(console "lb -l") || fail "lb -l failed: $out"
+    location=$(awk -F'|' -v id="$id" '$1 + 0 == id {gsub(/ /, "", $4); print $4}' <<<"$out")
+    if [[ $location != file:*/masq.helper.ftp*.jar ]] || [ ! -f "${location#file:}" ]; then
+        fail "bundle $id's location '$location' is not the helper jar"
+    fi
+
+    out=$(console "stop $id" "uninstall $id") || fail "stop/uninstall $id failed: $out"
+    out=$(console masq:helpers) || swap_fail "$location" "masq:helpers failed: $out"
+    ! awk '$1 == "ftp"' <<<"$out" | grep -q . || swap_fail "$location" "ftp is still listed after uninstall $id"
+    nsx abox timeout 40 curl -v -sS --max-time 20 -P - --disable-eprt -o "$TMP/no-helper.bin" \
+        "ftp://$OUTSIDE/$TEST_FILE" >"$TMP/no-helper.log" 2>&1 || rc=$?
+    [ "$rc" -ne 0 ] || swap_fail "$location" "active FTP passed with the helper uninstalled"
+    reason=$(grep -E '^< 5[0-9][0-9] |^curl: ' "$TMP/no-helper.log" | head -n 1 || true)
+
+    new_id=$(install_helper "$location") || fail "$new_id"
+    ftp_curl "$TMP/ftp-swap.bin" -P - --disable-eprt
+    log_has "$TMP/ftp-swap.bin" '^> PORT ' PORT
+    [ "$(gateway_pid)" = "$gw_pid" ] || fail "the gateway's pid changed from $gw_pid to $(gateway_pid)"
+    echo "bundle $id uninstalled: active FTP failed (curl exit $rc: ${reason:-?}); installed again as bundle $new_id: passed; gateway pid $gw_pid throughout"
+}
+
+# install_helper LOCATION: installs and starts the helper jar, waits (10 s at most) until
+# masq:helpers shows it active; prints the new bundle id, or the reason it failed.
+install_helper() {
+    local out id
+    out=$(console "install $1") || { echo "install $1 failed: $out"; return 1; }
+    id=$(sed -n 's/^Bundle ID: \([0-9]*\).*/\1/p' <<<"$out")
+    [ -n "$id" ] || { echo "install $1 printed no bundle id: $out"; return 1; }
+    out=$(console "start $id") || { echo "start $id failed: $out"; return 1; }
+    for _ in $(seq 20); do
+        out=$(console masq:helpers) || { echo "masq:helpers failed: $out"; return 1; }
+        if awk -v id="$id" '$1 == "ftp" && $2 == id && / active$/' <<<"$out" | grep -q .; then
+            echo "$id"
+            return 0
+        fi
+        sleep 0.5
+    done
+    echo "the ftp helper (bundle $id) is not active: $(tr -s ' \n' ' ;' <<<"$out")"
+    return 1
+}
+
+# swap_fail LOCATION REASON: puts the helper back, so that the gateway is as before, then fails.
+swap_fail() {
+    install_helper "$1" >/dev/null || true
+    fail "$2"
+}
+
 # --- the runner --------------------------------------------------------------------------------
 
 run_test() {
@@ -233,7 +341,11 @@ run_test() {
     out=$("t_$name" 2>&1) || rc=$?
     reason=$(printf '%s\n' "$out" | grep -v '^$' | tail -n 1 || true)
     case $rc in
-        0) echo "PASS $name"; passed=$((passed + 1)) ;;
+        0)
+            echo "PASS $name"
+            passed=$((passed + 1))
+            if $VERBOSE && [ -n "$out" ]; then printf '%s\n' "$out" | sed 's/^/    /'; fi
+            ;;
         77) echo "SKIP $name: $reason"; skipped=$((skipped + 1)) ;;
         *) echo "FAIL $name: ${reason:-exit $rc}"; failed=$((failed + 1)) ;;
     esac
@@ -256,7 +368,8 @@ main() {
     while [ $# -gt 0 ]; do
         case $1 in
             -l | --list) printf '%s\n' "${TESTS[@]}"; exit 0 ;;
-            -h | --help) sed -n '2,6p' "$0"; exit 0 ;;
+            -v | --verbose) VERBOSE=true; shift ;;
+            -h | --help) sed -n '2,7p' "$0"; exit 0 ;;
             *) PATTERNS+=("$1"); shift ;;
         esac
     done
