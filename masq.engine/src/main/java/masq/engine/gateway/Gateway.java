@@ -77,6 +77,8 @@ public final class Gateway implements GatewayAdmin, GatewayLinks {
     private volatile Engine engine;
     /** The link bundle's factory; absent while that bundle is not active. */
     private volatile LinkFactory linkFactory;
+    /** The factory that opened the current link; written and compared on the engine thread. */
+    private volatile LinkFactory openedBy;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -84,18 +86,17 @@ public final class Gateway implements GatewayAdmin, GatewayLinks {
         linkFactory = factory;
         Engine current = engine;
         if (current != null) {
-            current.loop().retryNow();
+            current.loop().reopenIf(() -> openedBy != factory, "a link factory of higher ranking replaced it");
         }
     }
 
     void unbindLinkFactory(LinkFactory factory) {
-        if (linkFactory != factory) {
-            return;
+        if (linkFactory == factory) {
+            linkFactory = null;
         }
-        linkFactory = null;
         Engine current = engine;
         if (current != null) {
-            current.loop().closeLink("the link bundle (masq.link.pcap) stopped");
+            current.loop().reopenIf(() -> openedBy == factory, "its link factory went away");
         }
     }
 
@@ -165,7 +166,7 @@ public final class Gateway implements GatewayAdmin, GatewayLinks {
         }
         List<MappingDTO> rows = new ArrayList<>();
         HelperDispatch dispatch = dispatch();
-        for (MappingDTO m : call(t -> t.mappings(SNAPSHOT_ROWS, dispatch::helperName))) {
+        for (MappingDTO m : call(t -> t.mappings(SNAPSHOT_ROWS, dispatch::helperName, dispatch::masterId))) {
             boolean protocolMatches = wanted == null || wanted.equals(m.protocol);
             boolean hostMatches = address == null || address.equals(m.insideAddress)
                     || address.equals(m.remoteAddress);
@@ -254,7 +255,9 @@ public final class Gateway implements GatewayAdmin, GatewayLinks {
         if (factory == null) {
             throw new IOException("no link factory: the bundle masq.link.pcap is not active");
         }
-        return factory.open(config);
+        GatewayLink link = factory.open(config);
+        openedBy = factory;
+        return link;
     }
 
     private HelperDispatch dispatch() {

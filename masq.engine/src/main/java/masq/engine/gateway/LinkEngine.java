@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
@@ -154,19 +155,19 @@ final class LinkEngine implements Runnable, Ipv4Receiver {
         return sendCounters;
     }
 
-    /** Makes the next loop try to open the link at once (a link factory appeared). Any thread. */
-    void retryNow() {
+    /**
+     * Reopens the link at once if it is down, or if {@code stale} says the open one came from a link
+     * factory that is no longer the one to use (a higher-ranked one appeared, or its own went away).
+     * {@code stale} is evaluated on the engine thread, so a link just opened by the right factory is
+     * never closed by a late request. Any thread.
+     */
+    void reopenIf(BooleanSupplier stale, String why) {
         submit(t -> {
-            nextOpenNanos = clock.getAsLong();
-            return null;
-        });
-    }
-
-    /** Closes the link (its bundle is going away) and retries later. Any thread. */
-    void closeLink(String why) {
-        submit(t -> {
-            if (link != null) {
+            if (link != null && stale.getAsBoolean()) {
                 close(why);
+            }
+            if (link == null) {
+                nextOpenNanos = clock.getAsLong();
             }
             return null;
         });
@@ -242,9 +243,13 @@ final class LinkEngine implements Runnable, Ipv4Receiver {
             return;
         }
         int outcome = link.send(out, p.data, p.offset, p.length);
+        if (outcome == GatewayLink.NEEDS_FRAGMENTATION && verdict != Translator.REPLY
+                && translator.fragmentationNeeded(out, p, link.mtu(out)) == Translator.REPLY) {
+            // RFC 1191 / RFC 4787 REQ-13: the translator turned the datagram into ICMP 3/4 for its
+            // sender (counted there as icmp.sent.frag-needed); it goes back the way the datagram came.
+            outcome = link.send(arrival, p.data, p.offset, p.length);
+        }
         if (outcome != GatewayLink.SENT) {
-            // NEEDS_FRAGMENTATION is owed an ICMP 3/4 (RFC 1191); the translator has no public way to
-            // build one for a translated datagram yet, so it is counted under its own name.
             sendCounters.increment(outcome);
         }
     }

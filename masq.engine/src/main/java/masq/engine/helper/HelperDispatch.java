@@ -109,6 +109,15 @@ public final class HelperDispatch implements FlowHook, HelperListener {
         return a != null && a.live && a.helper != null ? a.helper.name : null;
     }
 
+    /**
+     * The master connection's id for a mapping's helper slot ({@code Translator.mappings}): the
+     * connection whose expectation created it, or 0. Engine thread.
+     */
+    public long masterId(int slot) {
+        Attachment a = slot >= 0 && slot < attachments.length ? attachments[slot] : null;
+        return a != null && a.live && a.masterSlot != Attachment.NO_MASTER ? a.masterId : 0;
+    }
+
     /** @return the refusals a helper reported, by reason; empty when it is not attached. Engine thread. */
     public Map<String, Long> refusals(String helperName) {
         for (ActiveHelper h : helpers.values()) {

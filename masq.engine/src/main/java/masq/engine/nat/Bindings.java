@@ -136,6 +136,11 @@ final class Bindings {
         l4Delta[b] = proto == Protocols.ICMP ? portDelta : ipDelta[b] + portDelta;
     }
 
+    /** True if binding {@code b}'s port is from the masq range (freeing it gives the allocator a port). */
+    boolean inRange(int b) {
+        return ports[protocol[b]].inRange(masqPort[b]);
+    }
+
     /** Frees a binding and its port. */
     void remove(int b) {
         int proto = protocol[b];

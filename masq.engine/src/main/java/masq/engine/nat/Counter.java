@@ -18,6 +18,9 @@ public enum Counter {
     SENT_ECHO_REPLY("icmp.sent.echo-reply"),
     SENT_TIME_EXCEEDED("icmp.sent.time-exceeded"),
     SENT_UNREACHABLE("icmp.sent.unreachable"),
+    SENT_FRAG_NEEDED("icmp.sent.frag-needed"),
+    /** A datagram the link could not send unfragmented for which no fragmentation-needed may be sent. */
+    FRAG_NEEDED_SUPPRESSED("icmp.frag-needed.suppressed"),
     FRAGMENTS_TRANSLATED("fragments.translated"),
     FRAGMENTS_HELD("fragments.held"),
     IP_TRUNCATED(Malformed.IP_TRUNCATED),
@@ -55,6 +58,8 @@ public enum Counter {
     PORTS_EXHAUSTED_TCP("ports.exhausted.tcp"),
     PORTS_EXHAUSTED_UDP("ports.exhausted.udp"),
     PORTS_EXHAUSTED_ICMP("ports.exhausted.icmp"),
+    /** A closed TCP session whose binding was reclaimed for a new flow in an exhausted range. */
+    TCP_RECLAIMED_CLOSED("tcp.reclaimed.closed"),
     DROP_FRAGMENT_LIMIT("drop.fragment.limit"),
     DROP_FRAGMENT_TIMEOUT("drop.fragment.timeout"),
     DROP_FRAGMENT_FIRST_DROPPED("drop.fragment.first-dropped"),

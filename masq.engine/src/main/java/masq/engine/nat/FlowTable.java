@@ -8,6 +8,17 @@ import masq.engine.packet.TcpHeader;
  * Limits are checked before anything is created, and nothing live is ever evicted to make room
  * (RFC 6888 REQ-11): at a limit the new flow is refused.
  *
+ * <p>One exception: a closed TCP session (both FINs or an RST seen, {@link TcpState#closed}) is no
+ * longer live. When the range has no free port, the least recently used TCP binding whose sessions
+ * are all closed is reclaimed for the new flow; at the session limit (total, or per host: then one
+ * of that host's own) the least recently used closed session is. Each is counted as
+ * {@code tcp.reclaimed.closed}. The RFCs allow it: RFC 5382 REQ-5's 4 min transitory idle-timeout
+ * bounds abandoning a session whose endpoints may still be active (partially open or half-closed:
+ * those are never reclaimed); RFC 6888 REQ-8 exempts TCP from its 120 s port-reuse delay when the
+ * NAT tracks TCP state; RFC 7857 §2.2's 4 min after an RST is a SHOULD that masq keeps whenever a
+ * port is free. Linux reaches the same end by reopening conntracks in TIME_WAIT and CLOSE. Sessions
+ * with a helper are never reclaimed (a master outlives its related connections).
+ *
  * <p>Engine thread only.
  */
 final class FlowTable implements TimerWheel.Expiry {
@@ -22,9 +33,13 @@ final class FlowTable implements TimerWheel.Expiry {
      * is sized by the range, not by the mapping limit: this keeps memory per mapping low.
      */
     static final int EXPLICIT_PORT_BINDINGS = 4096;
+    /** Closed sessions examined per reclaim: bounds the work of one packet when many are not reclaimable. */
+    static final int MAX_RECLAIM_SCAN = 64;
 
     final Bindings bindings;
     final Sessions sessions;
+    /** TCP sessions that are closed, least recently used first: the reclaim candidates. */
+    private final ClosedSessions closed;
     private final HostCounts hosts;
     private final Counters counters;
     private final EngineConfig config;
@@ -39,6 +54,7 @@ final class FlowTable implements TimerWheel.Expiry {
         bindings = new Bindings(Math.min(config.maxMappings, rangeBindings), config.outsideAddress, config.portLow,
                 config.portHigh);
         sessions = new Sessions(config.maxMappings, startSeconds);
+        closed = new ClosedSessions(config.maxMappings);
         hosts = new HostCounts(config.maxHosts);
     }
 
@@ -79,11 +95,14 @@ final class FlowTable implements TimerWheel.Expiry {
                 return s;
             }
         }
-        if (!admit(source)) {
+        if (!admit(source, b)) {
             return REFUSED;
         }
         if (b == NONE) {
             b = bindings.create(proto, source, sourcePort, -1);
+            if (b == Bindings.ERROR_NO_PORT && reclaimClosed(proto)) {
+                b = bindings.create(proto, source, sourcePort, -1);
+            }
             if (b < 0) {
                 counters.increment(b == Bindings.ERROR_NO_PORT ? Counter.portsExhausted(proto)
                         : Counter.DROP_LIMIT_TOTAL);
@@ -107,7 +126,7 @@ final class FlowTable implements TimerWheel.Expiry {
         if (!admits(b, source)) {
             return FILTERED;
         }
-        if (!admit(bindings.insideAddress[b])) {
+        if (!admit(bindings.insideAddress[b], b)) {
             return REFUSED;
         }
         return newSession(b, source, sourcePort, TcpState.initial(tcpFlags, false), FlowHook.NO_HELPER, false);
@@ -135,7 +154,7 @@ final class FlowTable implements TimerWheel.Expiry {
             counters.increment(Counter.DROP_INBOUND_CONFLICT);
             return REFUSED;
         }
-        if (!admit(target.insideAddress)) {
+        if (!admit(target.insideAddress, b)) {
             return REFUSED;
         }
         if (b == NONE) {
@@ -149,13 +168,18 @@ final class FlowTable implements TimerWheel.Expiry {
         return newSession(b, source, sourcePort, TcpState.initial(tcpFlags, false), target.helper, false);
     }
 
-    /** True if a new session of {@code host} is within every limit; counts the refusal otherwise. */
-    private boolean admit(int host) {
-        if (sessions.full() || sessions.count() >= config.maxMappings) {
+    /**
+     * True if a new session of {@code host} is within every limit, after reclaiming a closed TCP
+     * session if that is what it takes (the host's own for the per-host limit, RFC 6888 REQ-4), but
+     * never one of {@code keep}, the binding the new session will join (or NONE); counts the
+     * refusal otherwise.
+     */
+    private boolean admit(int host, int keep) {
+        if ((sessions.full() || sessions.count() >= config.maxMappings) && !reclaimSession(host, false, keep)) {
             counters.increment(Counter.DROP_LIMIT_TOTAL);
             return false;
         }
-        if (hosts.sessions(host) >= config.maxMappingsPerHost) {
+        if (hosts.sessions(host) >= config.maxMappingsPerHost && !reclaimSession(host, true, keep)) {
             counters.increment(Counter.DROP_LIMIT_HOST);
             return false;
         }
@@ -183,8 +207,14 @@ final class FlowTable implements TimerWheel.Expiry {
         int proto = bindings.protocol[sessions.binding[s]];
         int state = sessions.tcpState[s];
         if (proto == Protocols.TCP) {
+            int before = state;
             state = TcpState.next(state, tcpFlags, outbound);
             sessions.tcpState[s] = (byte) state;
+            if (TcpState.closed(state)) {
+                closed.touch(s);
+            } else if (TcpState.closed(before)) {
+                closed.remove(s);
+            }
         }
         sessions.wheel.touch(s, now() + timeout(proto, state));
     }
@@ -228,6 +258,7 @@ final class FlowTable implements TimerWheel.Expiry {
         int b = sessions.binding[s];
         int helper = sessions.helper[s];
         long id = sessions.id[s];
+        closed.remove(s);
         sessions.remove(s, bindings);
         hosts.decrement(bindings.insideAddress[b]);
         if (bindings.firstSession[b] == Bindings.NONE) {
@@ -236,6 +267,70 @@ final class FlowTable implements TimerWheel.Expiry {
         if (helper != FlowHook.NO_HELPER) {
             hook.mappingRemoved(s, id, helper);
         }
+    }
+
+    /**
+     * A free gateway port of {@code proto} for an {@link InboundSource} to claim later, reclaiming
+     * a closed TCP binding if the range is exhausted; -1 when none can be had.
+     */
+    int reservePort(int proto) {
+        int port = bindings.reservePort(proto);
+        if (port < 0 && reclaimClosed(proto)) {
+            port = bindings.reservePort(proto);
+        }
+        return port;
+    }
+
+    /**
+     * Frees the port of the least recently used TCP binding whose sessions are all closed and carry
+     * no helper, looking at most {@link #MAX_RECLAIM_SCAN} closed sessions; true if one was freed.
+     * Never touches an opening, established or half-closed session (see the class comment).
+     */
+    private boolean reclaimClosed(int proto) {
+        if (proto != Protocols.TCP) {
+            return false;
+        }
+        int s = closed.head();
+        for (int n = 0; n < MAX_RECLAIM_SCAN && s != ClosedSessions.NONE; n++, s = closed.next(s)) {
+            int b = sessions.binding[s];
+            if (bindings.inRange(b) && allClosed(b)) {
+                while (bindings.firstSession[b] != Bindings.NONE) {
+                    counters.increment(Counter.TCP_RECLAIMED_CLOSED);
+                    remove(bindings.firstSession[b]);
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Ends the least recently used closed TCP session without a helper ({@code ownOnly}: of
+     * {@code host}) and not of binding {@code keep}, looking at most {@link #MAX_RECLAIM_SCAN}; true
+     * if one was ended. Its binding goes with it only if it was the last session.
+     */
+    private boolean reclaimSession(int host, boolean ownOnly, int keep) {
+        int s = closed.head();
+        for (int n = 0; n < MAX_RECLAIM_SCAN && s != ClosedSessions.NONE; n++, s = closed.next(s)) {
+            int b = sessions.binding[s];
+            if (b != keep && sessions.helper[s] == FlowHook.NO_HELPER
+                    && (!ownOnly || bindings.insideAddress[b] == host)) {
+                counters.increment(Counter.TCP_RECLAIMED_CLOSED);
+                remove(s);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True if every session of binding {@code b} is closed and has no helper. */
+    private boolean allClosed(int b) {
+        for (int s = bindings.firstSession[b]; s != Sessions.NONE; s = sessions.nextInBinding(s)) {
+            if (!TcpState.closed(sessions.tcpState[s]) || sessions.helper[s] != FlowHook.NO_HELPER) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Ends every session. */

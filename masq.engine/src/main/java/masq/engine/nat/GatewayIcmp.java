@@ -14,6 +14,8 @@ import masq.engine.packet.PacketBuffer;
  */
 final class GatewayIcmp {
     private static final int TTL = 64;
+    /** 127/8, never a valid source on a wire (RFC 1812 §4.2.2.11). */
+    private static final int LOOPBACK_NETWORK = 127;
     private static final int ERROR_HEADERS = Ipv4Header.MIN_LENGTH + IcmpHeader.LENGTH;
     private final Counters counters;
     /** IP identification of generated datagrams. */
@@ -71,15 +73,25 @@ final class GatewayIcmp {
     /** Drops a datagram whose TTL ran out here, answering with time exceeded from {@code from}. */
     int timeExceeded(PacketBuffer p, int from) {
         counters.increment(Counter.DROP_TTL_EXPIRED);
-        return error(p, IcmpHeader.TIME_EXCEEDED, 0, from, Counter.SENT_TIME_EXCEEDED);
+        return error(p, IcmpHeader.TIME_EXCEEDED, 0, 0, from, Counter.SENT_TIME_EXCEEDED);
     }
 
     /** Answers a refused datagram with destination unreachable {@code code} from {@code from}. */
     int unreachable(PacketBuffer p, int code, int from) {
-        return error(p, IcmpHeader.DESTINATION_UNREACHABLE, code, from, Counter.SENT_UNREACHABLE);
+        return error(p, IcmpHeader.DESTINATION_UNREACHABLE, code, 0, from, Counter.SENT_UNREACHABLE);
     }
 
-    private int error(PacketBuffer p, int type, int code, int from, Counter sent) {
+    /**
+     * Answers a datagram too big for the next hop with destination unreachable, fragmentation
+     * needed, from {@code from}: the second word is 16 unused bits and the next-hop MTU (RFC 1191 §4).
+     */
+    int fragmentationNeeded(PacketBuffer p, int mtu, int from) {
+        return error(p, IcmpHeader.DESTINATION_UNREACHABLE, IcmpHeader.CODE_FRAGMENTATION_NEEDED, mtu & 0xffff, from,
+                Counter.SENT_FRAG_NEEDED);
+    }
+
+    /** Builds an error of {@code type}, {@code code} and second word {@code rest} in place of the datagram. */
+    private int error(PacketBuffer p, int type, int code, int rest, int from, Counter sent) {
         byte[] b = p.data;
         int ip = p.offset;
         int ihl = Ipv4Header.headerLength(b, ip);
@@ -99,7 +111,7 @@ final class GatewayIcmp {
         b[icmp] = (byte) type;
         b[icmp + 1] = (byte) code;
         Bytes.set16(b, icmp + IcmpHeader.OFFSET_CHECKSUM, 0);
-        Bytes.set32(b, icmp + 4, 0);
+        Bytes.set32(b, icmp + 4, rest);
         IcmpHeader.setChecksum(b, icmp, Checksum.compute(b, icmp, IcmpHeader.LENGTH + quoted, 0));
         p.length = total;
         counters.increment(sent);
@@ -107,12 +119,15 @@ final class GatewayIcmp {
     }
 
     /**
-     * RFC 1812 §4.3.2.7: no error about an ICMP error, a non-first fragment, or a datagram whose
-     * source is not one host (zero, multicast, class E, broadcast).
+     * RFC 1812 §4.3.2.7: no error about an ICMP error, a non-first fragment, a datagram to a
+     * multicast or broadcast address, or one whose source is not one host (zero, loopback,
+     * multicast, class E, broadcast).
      */
     private static boolean mayAnswer(byte[] b, int ip, int ihl) {
         int source = Ipv4Header.source(b, ip);
-        if (source == 0 || (source >>> 28) >= 0xE || Ipv4Header.fragmentOffset(b, ip) != 0) {
+        int destination = Ipv4Header.destination(b, ip);
+        if (source == 0 || (source >>> 28) >= 0xE || (source >>> 24) == LOOPBACK_NETWORK
+                || (destination >>> 28) >= 0xE || Ipv4Header.fragmentOffset(b, ip) != 0) {
             return false;
         }
         return Ipv4Header.protocol(b, ip) != Ipv4Header.PROTOCOL_ICMP

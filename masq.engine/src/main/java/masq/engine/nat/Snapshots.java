@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
+import java.util.function.IntToLongFunction;
 import masq.api.Ipv4;
 import masq.api.admin.MappingDTO;
 import masq.api.admin.StatusDTO;
@@ -17,7 +18,8 @@ final class Snapshots {
     }
 
     /** Appends one row per live session to {@code out}, at most {@code limit} rows. */
-    static void mappings(FlowTable flows, IntFunction<String> helperNames, int limit, List<MappingDTO> out) {
+    static void mappings(FlowTable flows, IntFunction<String> helperNames, IntToLongFunction masterIds, int limit,
+            List<MappingDTO> out) {
         Sessions sessions = flows.sessions;
         Bindings bindings = flows.bindings;
         for (int s = 0; s < sessions.capacity() && out.size() < limit; s++) {
@@ -38,6 +40,7 @@ final class Snapshots {
             dto.expiresInSeconds = Math.max(0, sessions.wheel.expiry(s) - flows.now());
             int helper = sessions.helper[s];
             dto.helper = helper == FlowHook.NO_HELPER ? null : helperNames.apply(helper);
+            dto.masterId = helper == FlowHook.NO_HELPER ? 0 : masterIds.applyAsLong(helper);
             out.add(dto);
         }
     }

@@ -4,10 +4,18 @@ import masq.engine.packet.TcpHeader;
 
 /**
  * TCP connection tracking just deep enough to choose a timeout class (RFC 5382 REQ-2 and REQ-5,
- * RFC 7857 §3): a set of bits per session, one per event seen. Established (both SYNs seen, in
+ * RFC 7857 §2): a set of bits per session, one per event seen. Established (both SYNs seen, in
  * any order, so simultaneous open works) gets the established timeout, also while half-closed;
  * opening, both FINs (TIME-WAIT) and RST get the transitory one, and RST keeps the session for
- * that long rather than deleting it (RFC 7857 §2.2). A new SYN on a closed session starts over.
+ * that long rather than deleting it (RFC 7857 §2.2).
+ *
+ * <p>A session is <em>closed</em> once both FINs or an RST were seen. A new SYN without ACK on a
+ * closed session reopens it on the same binding and port, as Linux conntrack does for a SYN in
+ * TIME_WAIT or CLOSE (and as an end host may accept a SYN in TIME-WAIT, RFC 1122 §4.2.2.13): a
+ * client reusing its port soon after a close keeps its mapping instead of waiting out the 4 min of
+ * RFC 5382 REQ-5 / RFC 7857 §2.2. A SYN on a half-closed session does not (one side may still be
+ * sending). Closed sessions are also the only ones {@link FlowTable} may reclaim when a port range
+ * is exhausted.
  */
 final class TcpState {
     static final int OUT_SYN = 0x01;
@@ -17,7 +25,6 @@ final class TcpState {
     static final int RST = 0x10;
     /** Created by a non-SYN segment (picked up mid-stream): the first inbound segment counts as its SYN. */
     static final int MIDSTREAM = 0x20;
-    private static final int CLOSING = OUT_FIN | IN_FIN | RST;
 
     private TcpState() {
     }
@@ -36,7 +43,7 @@ final class TcpState {
             return state | RST;
         }
         if ((flags & TcpHeader.SYN) != 0) {
-            if ((state & CLOSING) != 0 && (flags & TcpHeader.ACK) == 0) {
+            if (closed(state) && (flags & TcpHeader.ACK) == 0) {
                 state = 0;
             }
             state |= outbound ? OUT_SYN : IN_SYN;
@@ -53,6 +60,11 @@ final class TcpState {
     static boolean established(int state) {
         return (state & (OUT_SYN | IN_SYN)) == (OUT_SYN | IN_SYN) && (state & RST) == 0
                 && (state & (OUT_FIN | IN_FIN)) != (OUT_FIN | IN_FIN);
+    }
+
+    /** True once the connection is over: both FINs seen (TIME_WAIT) or reset (CLOSE). */
+    static boolean closed(int state) {
+        return (state & RST) != 0 || (state & (OUT_FIN | IN_FIN)) == (OUT_FIN | IN_FIN);
     }
 
     /** The state's name as the console prints it, after Linux 2.2's names. */

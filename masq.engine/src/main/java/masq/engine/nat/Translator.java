@@ -3,6 +3,7 @@ package masq.engine.nat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
+import java.util.function.IntToLongFunction;
 import masq.api.admin.MappingDTO;
 import masq.api.admin.StatsDTO;
 import masq.api.admin.StatusDTO;
@@ -47,6 +48,7 @@ public final class Translator {
     private final FragmentTable fragments;
     private final GatewayIcmp gateway;
     private final Masquerade masquerade;
+    private final FragmentationNeeded fragmentationNeeded;
     private final long startNanos;
     /** The last second fragment state was swept, to sweep at most once a second. */
     private int fragmentsSweptAt;
@@ -60,6 +62,7 @@ public final class Translator {
                 config.fragmentTimeoutSeconds);
         this.gateway = new GatewayIcmp(counters);
         this.masquerade = new Masquerade(config, flows, counters, gateway, new IcmpErrors(config, flows, counters));
+        this.fragmentationNeeded = new FragmentationNeeded(config, flows, counters, gateway);
     }
 
     /**
@@ -95,6 +98,32 @@ public final class Translator {
             int e = fragments.pollReleased(out);
             return e == FragmentTable.NONE ? NOTHING : applyFragment(out, e);
         } catch (RuntimeException ex) {
+            return drop(Counter.DROP_INTERNAL_ERROR);
+        }
+    }
+
+    /**
+     * Replaces a datagram this translator forwarded, which the link could not send because it has
+     * DF set and is longer than {@code mtu} (the MTU of {@code sentSide}), with ICMP destination
+     * unreachable, fragmentation needed (type 3 code 4, next-hop MTU {@code mtu}, RFC 1191) to its
+     * original sender: for a datagram sent {@link #OUTSIDE}, to the inside host from the inside
+     * address, quoting the datagram as that host sent it (RFC 5508); for one sent {@link #INSIDE},
+     * to the remote host from the outside address, quoting it as the remote sent it. No error is
+     * made where RFC 1812 §4.3.2.7 forbids one (about an ICMP error, a non-first fragment, to or
+     * from a broadcast or multicast address), for a hairpinned datagram, or once the mapping is
+     * gone. Does not allocate; engine thread only.
+     *
+     * @param sentSide the side the datagram was to be sent on, {@link #INSIDE} or {@link #OUTSIDE}
+     * @param p        the translated datagram, as the verdict left it
+     * @param mtu      the next-hop MTU to report
+     * @return {@link #REPLY}: {@code p} holds the error, to be sent on the other side (the side the
+     *         datagram arrived on), counted as {@code icmp.sent.frag-needed}; or {@link #DROP},
+     *         counted as {@code icmp.frag-needed.suppressed}
+     */
+    public int fragmentationNeeded(int sentSide, PacketBuffer p, int mtu) {
+        try {
+            return fragmentationNeeded.answer(sentSide, p, mtu);
+        } catch (RuntimeException e) {
             return drop(Counter.DROP_INTERNAL_ERROR);
         }
     }
@@ -144,7 +173,7 @@ public final class Translator {
      */
     public int reservePort(int protocol) {
         int proto = Protocols.index(protocol);
-        return proto < 0 ? -1 : flows.bindings.reservePort(proto);
+        return proto < 0 ? -1 : flows.reservePort(proto);
     }
 
     /**
@@ -203,8 +232,16 @@ public final class Translator {
 
     /** Up to {@code limit} rows of the mapping table; helper indexes are named by {@code helperNames}. */
     public List<MappingDTO> mappings(int limit, IntFunction<String> helperNames) {
+        return mappings(limit, helperNames, helper -> 0);
+    }
+
+    /**
+     * Up to {@code limit} rows of the mapping table; a mapping's helper slot gives its helper's name
+     * through {@code helperNames} and its master connection's id (0 for none) through {@code masterIds}.
+     */
+    public List<MappingDTO> mappings(int limit, IntFunction<String> helperNames, IntToLongFunction masterIds) {
         List<MappingDTO> out = new ArrayList<>();
-        Snapshots.mappings(flows, helperNames, limit, out);
+        Snapshots.mappings(flows, helperNames, masterIds, limit, out);
         return out;
     }
 

@@ -23,18 +23,27 @@
  * (RFC 4787 REQ-3a/REQ-4, both optional) are not attempted: masq ports are always ≥ 1024.</li>
  * <li>At a limit (mappings total, per inside host, hosts tracked) or with the range exhausted
  * the new flow is refused, counted, and answered with destination unreachable code 13 (RFC 5508
- * REQ-8; RFC 6888 REQ-11 suggests code 1, the brief chose 13). Nothing live is evicted.</li>
+ * REQ-8; RFC 6888 REQ-11 suggests code 1, the brief chose 13). Nothing live is evicted. Before a
+ * TCP flow is refused for want of a port, the least recently used TCP binding whose sessions are
+ * all closed (both FINs or an RST) is reclaimed ({@code tcp.reclaimed.closed}): such a binding is
+ * no longer live (RFC 5382 REQ-5's 4 min covers half-open and half-closed connections, never
+ * reclaimed; RFC 6888 REQ-8 lets a NAT that tracks TCP state reuse a TCP port at once). The list
+ * of closed sessions costs 8 B per session slot.</li>
  * <li>An unsolicited inbound SYN is dropped silently (RFC 5382 REQ-4 allows it); the 6 s hold
  * for simultaneous open through unknown mappings is not implemented.</li>
  * <li>TCP state needs both SYNs (in either order, so simultaneous open works) for the
  * established timeout; half-closed stays established; both FINs or an RST give the transitory
- * timeout (RFC 7857 §2.2 keeps a reset session 4 minutes). New timeouts apply to a session at its
- * next packet.</li>
+ * timeout (RFC 7857 §2.2 keeps a reset session 4 minutes, while ports remain). A SYN without ACK
+ * on a closed session reopens it on the same port, as Linux conntrack does in TIME_WAIT and CLOSE.
+ * New timeouts apply to a session at its next packet.</li>
  * <li>ICMP errors are translated only through a session matching the quoted datagram; they never
  * create, refresh or remove one. The quoted transport checksum is adjusted when it was quoted
  * (UDP always, TCP when 18 bytes are quoted) and never validated (RFC 5508 REQ-3c).</li>
  * <li>The gateway answers echo on both its addresses, drops everything else addressed to it, and
- * never fragments: an oversized datagram is the link's business (RFC 4787 REQ-13 is open).</li>
+ * never fragments: an oversized datagram is the link's business. When the link refuses one with DF
+ * set, {@link masq.engine.nat.Translator#fragmentationNeeded} turns it into destination
+ * unreachable code 4 with the next-hop MTU (RFC 1191, RFC 4787 REQ-13) for its original sender,
+ * quoting it untranslated (RFC 5508).</li>
  * </ul>
  *
  * <h2>Threading</h2>

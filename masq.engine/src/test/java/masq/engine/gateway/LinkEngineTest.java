@@ -21,6 +21,7 @@ import masq.api.link.ArpEntryDTO;
 import masq.api.link.GatewayLink;
 import masq.api.link.Ipv4Receiver;
 import masq.api.link.LinkStatsDTO;
+import masq.engine.nat.Counter;
 import masq.engine.nat.EngineConfig;
 import masq.engine.nat.Translator;
 import masq.engine.packet.PacketBuilder;
@@ -89,6 +90,29 @@ class LinkEngineTest {
     }
 
     @Test
+    void aDatagramTooBigForTheOutsideLinkIsAnsweredWithFragmentationNeededInside() throws Exception {
+        FakeLink link = new FakeLink();
+        link.outsideOutcome = GatewayLink.NEEDS_FRAGMENTATION;
+        link.outsideMtu = 1280;
+        LinkEngine engine = engine(() -> link);
+        try {
+            byte[] big = PacketBuilder.udp(A, 1025, SERVER, 53).fragmentWord(0x4000).payload(new byte[1400]).build();
+            link.arrive(GatewayLink.INSIDE, big);
+            waitFor(() -> link.sent.size() == 2, "the datagram tried outside, then the error sent inside");
+            assertEquals(GatewayLink.OUTSIDE, link.sent.get(0).side);
+            assertEquals(GatewayLink.INSIDE, link.sent.get(1).side);
+            byte[] expected = PacketBuilder.icmp("192.168.0.1", A, 3, 4, 1280).id(0)
+                    .payload(Arrays.copyOf(big, 28)).build();
+            assertArrayEquals(expected, link.sent.get(1).datagram, "RFC 1191: ICMP 3/4 with the next-hop MTU");
+            assertEquals(1L, (long) engine.submit(t -> t.counters().get(Counter.SENT_FRAG_NEEDED))
+                    .get(5, TimeUnit.SECONDS));
+            assertEquals(0L, engine.sendCounters().snapshot().get("link.send.needs-fragmentation.no-icmp"));
+        } finally {
+            engine.stop();
+        }
+    }
+
+    @Test
     void aLinkThatCannotOpenIsRetriedWhileAdminRequestsAreAnswered() throws Exception {
         FakeLink link = new FakeLink();
         AtomicInteger attempts = new AtomicInteger();
@@ -113,9 +137,13 @@ class LinkEngineTest {
             assertEquals(1L, engine.sendCounters().snapshot().get("link.opened"));
             assertEquals(1L, engine.sendCounters().snapshot().get("link.open-failed"));
             assertEquals("inside", engine.linkStats().get(0).side);
-            engine.closeLink("the link bundle stopped");
-            waitFor(() -> link.closed, "link closed on request");
-            assertEquals("down: the link bundle stopped", engine.linkState());
+            engine.reopenIf(() -> false, "not stale");
+            assertEquals(2, (int) engine.submit(t -> attempts.get()).get(5, TimeUnit.SECONDS));
+            assertTrue(!link.closed, "a link that is not stale stays open");
+            engine.reopenIf(() -> true, "its link factory went away");
+            waitFor(() -> link.closed, "stale link closed");
+            waitFor(() -> attempts.get() == 3, "reopened at once, without the 5 s retry wait");
+            waitFor(() -> "up".equals(engine.linkState()), "link up again");
         } finally {
             engine.stop();
         }
@@ -157,6 +185,9 @@ class LinkEngineTest {
         final Queue<Object[]> arrivals = new ArrayDeque<>();
         final List<Sent> sent = new CopyOnWriteArrayList<>();
         volatile int outcome = SENT;
+        /** When set (not -1), the outcome of sends on the outside side. */
+        volatile int outsideOutcome = -1;
+        volatile int outsideMtu = 1500;
         volatile boolean closed;
         volatile boolean closedInterrupted;
 
@@ -170,7 +201,7 @@ class LinkEngineTest {
         @Override
         public int send(int side, byte[] buf, int off, int len) {
             sent.add(new Sent(side, Arrays.copyOfRange(buf, off, off + len), Thread.currentThread().getName()));
-            return outcome;
+            return side == OUTSIDE && outsideOutcome >= 0 ? outsideOutcome : outcome;
         }
 
         @Override
@@ -200,7 +231,7 @@ class LinkEngineTest {
 
         @Override
         public int mtu(int side) {
-            return 1500;
+            return side == OUTSIDE ? outsideMtu : 1500;
         }
 
         @Override

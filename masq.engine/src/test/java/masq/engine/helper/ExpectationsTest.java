@@ -71,6 +71,12 @@ class ExpectationsTest {
                 tcp(OUTSIDE, 61001, SERVER, 20).ttl(63).build());
         assertTrue(g.dispatch.expectations(g.now).isEmpty(), "an expectation matches once");
         assertEquals(1, g.count(Counter.EXPECT_MATCHED));
+        List<masq.api.admin.MappingDTO> rows = g.translator.mappings(10, g.dispatch::helperName,
+                g.dispatch::masterId);
+        masq.api.admin.MappingDTO master = rows.stream().filter(m -> m.remotePort == 21).findFirst().orElseThrow();
+        masq.api.admin.MappingDTO child = rows.stream().filter(m -> m.remotePort == 20).findFirst().orElseThrow();
+        assertEquals(master.id, child.masterId, "masq:table links the data connection to its control connection");
+        assertEquals(0, master.masterId);
     }
 
     @Test

@@ -32,6 +32,10 @@ class TcpStateTest {
                     SYN | ACK, "ESTABLISHED"}),
                 Arguments.of("reopen after time-wait", SYN, new Object[] {IN, SYN | ACK, "ESTABLISHED", OUT, FIN,
                     "FIN_WAIT", IN, FIN, "TIME_WAIT", OUT, SYN, "SYN_SENT"}),
+                Arguments.of("reopen after reset", SYN, new Object[] {IN, SYN | ACK, "ESTABLISHED", IN, RST, "CLOSE",
+                    OUT, SYN, "SYN_SENT", IN, SYN | ACK, "ESTABLISHED"}),
+                Arguments.of("syn on a half-closed session keeps it", SYN, new Object[] {IN, SYN | ACK,
+                    "ESTABLISHED", IN, FIN | ACK, "CLOSE_WAIT", OUT, SYN, "CLOSE_WAIT"}),
                 Arguments.of("picked up mid-stream", ACK, new Object[] {IN, ACK, "ESTABLISHED"}));
     }
 
