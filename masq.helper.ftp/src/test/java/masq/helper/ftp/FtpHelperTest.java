@@ -21,17 +21,17 @@ import masq.api.Verdict;
 import masq.helper.ftp.RecordingContext.Expectation;
 
 class FtpHelperTest {
-    private static final String PORT = "PORT 192,168,0,2,4,1\r\n";
-    private static final String PORT_OUT = "PORT 203,0,113,1,238,72\r\n";
-    private static final List<String> NONE = List.of();
+    static final String PORT = "PORT 192,168,0,2,4,1\r\n";
+    static final String PORT_OUT = "PORT 203,0,113,1,238,72\r\n";
+    static final List<String> NONE = List.of();
 
     /** The active data connection a PORT/EPRT for inside port {@code insidePort} must open. */
-    private static Expectation active(int insidePort, int gatewayPort) {
+    static Expectation active(int insidePort, int gatewayPort) {
         return new Expectation(Transport.TCP, false, SERVER, -1, INSIDE, insidePort, gatewayPort);
     }
 
     /** The passive data connection a 227/229 naming the server's port {@code port} must link. */
-    private static Expectation passive(int port) {
+    static Expectation passive(int port) {
         return new Expectation(Transport.TCP, true, SERVER, port, INSIDE, 0, 0);
     }
 
@@ -201,181 +201,6 @@ class FtpHelperTest {
         assertEquals(input, session.in(input), "replies are never rewritten in the client-inside case");
         assertEquals(refusals, session.flow.refusals);
         assertEquals(expected, session.flow.expectations);
-    }
-
-    @Test
-    void portSplitAtEveryPosition() {
-        String before = "USER anonymous\r\nTYPE I\r\n" + PORT + "LIST\r\n";
-        String after = "USER anonymous\r\nTYPE I\r\n" + PORT_OUT + "LIST\r\n";
-        for (int cut = 1; cut < before.length(); cut++) {
-            Session session = new Session();
-            String first = session.out(before.substring(0, cut));
-            String second = session.out(before.substring(cut));
-            assertEquals(after, first + second, "cut at " + cut);
-            assertEquals(List.of(active(1025, 61000)), session.flow.expectations, "cut at " + cut);
-            assertEquals(NONE, session.flow.refusals, "cut at " + cut);
-        }
-    }
-
-    @Test
-    void eprtSplitIntoThreeAtEveryPosition() {
-        String before = "EPRT |1|192.168.0.2|1025|\r\nLIST\r\n";
-        String after = "EPRT |1|203.0.113.1|61000|\r\nLIST\r\n";
-        for (int a = 1; a < before.length(); a++) {
-            for (int b = a + 1; b < before.length(); b++) {
-                Session session = new Session();
-                String out = session.out(before.substring(0, a)) + session.out(before.substring(a, b))
-                        + session.out(before.substring(b));
-                assertEquals(after, out, "cuts at " + a + ", " + b);
-                assertEquals(1, session.flow.expectations.size(), "cuts at " + a + ", " + b);
-            }
-        }
-    }
-
-    @Test
-    void splitPortHoldsBackTheTailAndSendsTheWholeLineWithTheRest() {
-        Session session = new Session();
-        assertEquals("NOOP\r\n", session.out("NOOP\r\nPORT 192,16"));
-        assertEquals(PORT_OUT + "LIST\r\n", session.out("8,0,2,4,1\r\nLIST\r\n"));
-    }
-
-    @Test
-    void splitLineThatIsNoCommandAfterAllIsSentUnchanged() {
-        Session session = new Session();
-        assertEquals("", session.out("PO"));
-        assertEquals("POLL\r\n", session.out("LL\r\n"));
-        assertEquals("", session.out("EP"));
-        assertEquals("EPSV\r\n", session.out("SV\r\n"));
-        assertEquals(NONE, session.flow.refusals);
-    }
-
-    @Test
-    void crWithoutLfWaitsForTheLineEnd() {
-        Session session = new Session();
-        assertEquals("", session.out("PORT 192,168,0,2,4,1\r"));
-        assertEquals(PORT_OUT, session.out("\n"));
-        Session other = new Session();
-        assertEquals("", other.out("PORT 192,168,0,2,4,1\r"));
-        assertEquals("PORT 192,168,0,2,4,1\rLIST\r\n", other.out("LIST\r\n"));
-        assertEquals(List.of("malformed"), other.flow.refusals);
-    }
-
-    @Test
-    void splitMalformedPortIsSentUnchanged() {
-        Session session = new Session();
-        assertEquals("", session.out("PORT 192,168,0,3"));
-        assertEquals("PORT 192,168,0,3,4,1\r\n", session.out(",4,1\r\n"));
-        assertEquals(List.of("address-mismatch"), session.flow.refusals);
-        assertEquals(List.of(), session.flow.expectations);
-    }
-
-    @Test
-    void retransmittedPortLeavesIdenticallyWithOneExpectation() {
-        Session session = new Session();
-        String segment = "CWD /pub\r\n" + PORT + "RETR x\r\n";
-        String first = session.out(segment);
-        assertEquals("CWD /pub\r\n" + PORT_OUT + "RETR x\r\n", first);
-        assertEquals(first, session.sendAt(Direction.OUTBOUND, 1000, segment));
-        assertEquals(first, session.sendAt(Direction.OUTBOUND, 1000, segment));
-        assertEquals(List.of(active(1025, 61000)), session.flow.expectations);
-        assertEquals("LIST\r\n", session.out("LIST\r\n"));
-    }
-
-    @Test
-    void retransmissionOfEachPartOfASplitPortAndOfBothCoalesced() {
-        Session session = new Session();
-        String a = "NOOP\r\nPORT 192,168";
-        String b = ",0,2,4,1\r\nLIST\r\n";
-        assertEquals("NOOP\r\n", session.out(a));
-        assertEquals("NOOP\r\n", session.sendAt(Direction.OUTBOUND, 1000, a));
-        assertEquals(PORT_OUT + "LIST\r\n", session.out(b));
-        assertEquals("NOOP\r\n", session.sendAt(Direction.OUTBOUND, 1000, a));
-        assertEquals(PORT_OUT + "LIST\r\n", session.sendAt(Direction.OUTBOUND, 1000 + a.length(), b));
-        assertEquals("NOOP\r\n" + PORT_OUT + "LIST\r\n", session.sendAt(Direction.OUTBOUND, 1000, a + b));
-        assertEquals(List.of(active(1025, 61000)), session.flow.expectations);
-        assertEquals(NONE, session.flow.refusals);
-    }
-
-    @Test
-    void retransmissionCoalescedWithTheMissingRestOfASplitPort() {
-        // the second part never reached the gateway; the sender retransmits everything in one segment
-        Session session = new Session();
-        String a = "NOOP\r\nPORT 192,168";
-        assertEquals("NOOP\r\n", session.out(a));
-        assertEquals("NOOP\r\n" + PORT_OUT, session.sendAt(Direction.OUTBOUND, 1000, a + ",0,2,4,1\r\n"));
-        assertEquals(List.of(active(1025, 61000)), session.flow.expectations);
-    }
-
-    @Test
-    void retransmissionCuttingThroughHeldBackBytesKeepsThemHeldBack() {
-        Session session = new Session();
-        assertEquals("NOOP\r\n", session.out("NOOP\r\nPORT 192,16"));
-        assertEquals("NOOP\r\n", session.sendAt(Direction.OUTBOUND, 1000, "NOOP\r\nPOR"));
-        assertEquals("", session.sendAt(Direction.OUTBOUND, 1008, "RT 19"));
-        assertEquals(PORT_OUT, session.out("8,0,2,4,1\r\n"));
-        assertEquals(NONE, session.flow.refusals);
-    }
-
-    @Test
-    void retransmissionCuttingThroughARewrittenLineIsSentUnchangedAndCounted() {
-        Session session = new Session();
-        session.out("NOOP\r\n" + PORT);
-        assertEquals("NOOP\r\nPORT 192", session.sendAt(Direction.OUTBOUND, 1000, "NOOP\r\nPORT 192"));
-        assertEquals(List.of("resegmented"), session.flow.refusals);
-        assertEquals("NOOP\r\n", session.sendAt(Direction.OUTBOUND, 1000, "NOOP\r\n"));
-        assertEquals(1, session.flow.expectations.size());
-    }
-
-    @Test
-    void retransmittedPassiveReplyLinksOnce() {
-        Session session = new Session();
-        String reply = "227 Entering Passive Mode (198,51,100,5,19,137)\r\n";
-        session.in(reply);
-        session.sendAt(Direction.INBOUND, 5000, reply);
-        assertEquals(List.of(passive(5001)), session.flow.expectations);
-    }
-
-    @Test
-    void passiveReplySplitAtEveryPosition() {
-        String reply = "150 ok\r\n227 Entering Passive Mode (198,51,100,5,19,137)\r\n226 done\r\n";
-        for (int cut = 1; cut < reply.length(); cut++) {
-            Session session = new Session();
-            assertEquals(reply, session.in(reply.substring(0, cut)) + session.in(reply.substring(cut)), "cut " + cut);
-            assertEquals(List.of(passive(5001)), session.flow.expectations, "cut at " + cut);
-        }
-    }
-
-    @Test
-    void segmentAfterAGapIsDroppedUntilTheGapIsFilled() {
-        String a = "NOOP\r\n";
-        Session ordered = new Session();
-        ordered.out("USER a\r\n");
-        ordered.sendAt(Direction.OUTBOUND, ordered.outboundSeq + a.length(), PORT);
-        assertEquals(Verdict.DROP, ordered.verdict);
-        assertEquals(a, ordered.out(a));
-        assertEquals(PORT_OUT, ordered.out(PORT));
-        assertEquals(Verdict.ACCEPT, ordered.verdict);
-        assertEquals(List.of(active(1025, 61000)), ordered.flow.expectations);
-        assertEquals(List.of("out-of-order"), ordered.flow.refusals);
-    }
-
-    @Test
-    void firstSegmentSeenFixesTheStreamStart() {
-        Session session = new Session();
-        assertEquals(PORT_OUT, session.sendAt(Direction.OUTBOUND, 123456, PORT));
-        assertEquals(Verdict.ACCEPT, session.verdict);
-    }
-
-    @Test
-    void sequenceNumbersWrapAround() {
-        Session session = new Session(0xFFFF_FFF8L, 5000);
-        String before = "NOOP\r\n" + PORT + "LIST\r\n";
-        String first = session.out(before.substring(0, 12));
-        String second = session.out(before.substring(12));
-        assertEquals("NOOP\r\n" + PORT_OUT + "LIST\r\n", first + second);
-        assertEquals(second, session.sendAt(Direction.OUTBOUND, (0xFFFF_FFF8L + 12) & 0xFFFF_FFFFL,
-                before.substring(12)));
-        assertEquals(1, session.flow.expectations.size());
     }
 
     @Test
