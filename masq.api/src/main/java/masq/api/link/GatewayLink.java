@@ -94,7 +94,7 @@ public interface GatewayLink extends AutoCloseable {
     /** @return the ARP cache of both sides; engine thread only */
     List<ArpEntryDTO> arp();
 
-    /** Stops the receive threads and closes the interfaces; engine thread, or any once it has stopped. */
+    /** Stops receiving and closes the interfaces; engine thread, or any once it has stopped. */
     @Override
     void close();
 }

@@ -14,7 +14,7 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface LinkFactory {
     /**
-     * Opens both interfaces, starts their receive threads and announces the gateway's addresses
+     * Opens both interfaces, ready to receive, and announces the gateway's addresses
      * (gratuitous ARP).
      *
      * @param config the interfaces and addresses

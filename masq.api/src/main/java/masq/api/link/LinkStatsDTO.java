@@ -28,7 +28,12 @@ public class LinkStatsDTO extends DTO {
     public long pcapDropped;
     /** Frames the interface or driver dropped (pcap {@code ps_ifdrop}). */
     public long pcapInterfaceDropped;
-    /** Frames captured but dropped because the engine had not yet taken earlier ones (ring full). */
+    /**
+     * Frames captured but dropped in user space because the engine had not yet taken earlier ones,
+     * for a link that buffers frames between a capture thread and the engine; always 0 for the pcap
+     * link, whose engine thread reads the kernel's capture buffer itself (its losses are
+     * {@link #pcapDropped}).
+     */
     public long ringOverflows;
     /** Send and capture errors. */
     public long errors;

@@ -6,7 +6,8 @@
  * which opens one); the engine implements {@link masq.api.link.Ipv4Receiver}. Everything on the
  * data path runs on one thread, the engine thread: it calls {@link masq.api.link.GatewayLink#poll},
  * which calls the receiver back on the same thread, and {@link masq.api.link.GatewayLink#send}.
- * The link's own receive threads only fill bounded rings; they never call the engine. So the
+ * A link may read its interfaces on that thread too (the pcap link does) or in threads of its own
+ * that fill bounded buffers, but only the engine thread calls the engine. So the
  * engine's single-writer ownership of its tables holds with no locks.
  *
  * <p>Sides are {@link masq.api.link.GatewayLink#INSIDE} and {@link masq.api.link.GatewayLink#OUTSIDE};

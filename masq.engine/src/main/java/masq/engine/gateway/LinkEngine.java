@@ -202,7 +202,7 @@ final class LinkEngine implements Runnable, Ipv4Receiver {
         } catch (InterruptedException e) {
             // stop() interrupts: the loop ends and the link is closed below.
         } finally {
-            // Closing joins the link's receive threads, which an interrupt flag would cut short.
+            // Closing may join a link's own threads, which an interrupt flag would cut short.
             boolean interrupted = Thread.interrupted();
             if (link != null) {
                 close("the gateway stopped");

@@ -1,64 +1,93 @@
 package masq.link.pcap;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+
+import masq.link.pcap.NativeIo.Pcap;
 import masq.link.pcap.ether.Ethernet;
 import masq.link.pcap.ether.FrameLink;
-import masq.link.pcap.ether.FrameRing;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.PcapNetworkInterface.PromiscuousMode;
 import org.pcap4j.core.PcapStat;
-import org.pcap4j.core.RawPacketListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A live interface through a pcap4j handle: snaplen 2048, promiscuous, immediate mode, 10 ms
- * timeout, 16 MiB kernel buffer, inbound direction only (our own transmissions are not captured
- * back), filter {@value #FILTER}. One receive thread per interface runs {@code pcap_loop} (not
- * {@code getNextRawPacket}, which never returns without traffic, reference/stack.md section 5) and
- * copies each frame into the ring; {@link #close} breaks the loop.
+ * A live interface through a pcap4j handle: snaplen 2048, promiscuous, immediate mode, 32 MiB
+ * kernel buffer, inbound direction only (our own transmissions are not captured back), filter
+ * {@value #FILTER}, non-blocking.
  *
- * <p>{@link #send} ({@code pcap_inject}) runs on the engine thread while the receive thread is in
- * {@code pcap_loop} on the same handle: both are plain socket calls on Linux, and the live test
- * does exactly this. Statistics ({@code pcap_stats}) are read from console threads under a lock of
- * their own; they may lag by a few frames.
+ * <p>pcap4j opens, configures, reads statistics and closes the handle. The data path does not go
+ * through it: pcap4j hands each frame over as a fresh {@code byte[]} and needs a thread of its own
+ * per interface in {@code pcap_loop}, which costs a hand-off and a second wake-up per frame (and
+ * lost frames when that thread outran the engine). Instead the engine thread itself reads with
+ * {@code pcap_next_ex} on the non-blocking handle, copying the frame straight from libpcap's buffer
+ * into the caller's array, and writes with {@code pcap_inject} from a native buffer of this link's,
+ * both through {@link NativeIo}'s direct mappings: nothing is allocated per frame. Waiting is
+ * {@link PollWaiter}'s, on {@link #selectableFd}.
  *
- * <p>Only raw bytes cross pcap4j here, so its packet factories (and their class-loader trap) are
- * never used. pcap4j's raw listener hands over a fresh {@code byte[]} per frame; that allocation is
- * pcap4j's, and the frame is copied into a preallocated ring slot at once.
+ * <p>The {@code pcap_t} pointer is read from pcap4j's handle (its private field {@code handle},
+ * pcap4j 1.8.2 being embedded and pinned); the handle stays pcap4j's to close.
+ * Statistics ({@code pcap_stats}) are read from console threads under a lock of their own, which
+ * {@link #close} takes too.
  */
 public final class PcapFrameLink implements FrameLink {
     /** Bytes captured per frame. */
-    public static final int SNAPLEN = FrameRing.MAX_FRAME_LENGTH;
-    /** The kernel capture buffer. */
-    public static final int BUFFER_BYTES = 16 << 20;
-    /** pcap read timeout. */
+    public static final int SNAPLEN = MAX_FRAME_LENGTH;
+    /** The kernel capture buffer: about 15 000 frames of up to 2 KiB. */
+    public static final int BUFFER_BYTES = 32 << 20;
+    /** pcap read timeout (unused in immediate, non-blocking mode; libpcap wants one). */
     public static final int TIMEOUT_MILLIS = 10;
     /** Only what the gateway handles is captured. */
     public static final String FILTER = "arp or ip";
-    private static final long JOIN_MILLIS = 2000;
     private static final Logger LOG = LoggerFactory.getLogger(PcapFrameLink.class);
 
     private final String name;
     private final long mac;
     private final PcapHandle handle;
+    private final long pcap;
+    private final int fd;
+    /** Where {@code pcap_next_ex} stores the header pointer (offset 0) and the data pointer (8). */
+    private final Memory out = new Memory(16);
+    private final long outAddress = Pointer.nativeValue(out);
+    private final ByteBuffer outView = out.getByteBuffer(0, 16).order(ByteOrder.nativeOrder());
+    /**
+     * Views of the header and data libpcap returned last. libpcap 1.10 returns the same two buffers
+     * (its "oneshot" copies) on every call, so the views are made once and then read with plain
+     * memory copies, no JNI call; should an address ever change, {@link #cursor} reads it instead.
+     */
+    private long headerAddress;
+    private ByteBuffer headerView;
+    private long dataAddress;
+    private ByteBuffer dataView;
+    /** Moved over a header or frame at another address to read it without allocating. */
+    private final Pointer cursor = new Pointer(0);
+    /** Frames to send are copied here. */
+    private final Memory tx = new Memory(MAX_FRAME_LENGTH);
+    private final long txAddress = Pointer.nativeValue(tx);
+    private final ByteBuffer txView = tx.getByteBuffer(0, MAX_FRAME_LENGTH);
     private final AtomicLong receiveErrors = new AtomicLong();
     private final Object statsLock = new Object();
-    private Thread receiver;
     private volatile boolean closed;
 
-    private PcapFrameLink(String name, long mac, PcapHandle handle) {
+    private PcapFrameLink(String name, long mac, PcapHandle handle, long pcap, int fd) {
         this.name = name;
         this.mac = mac;
         this.handle = handle;
+        this.pcap = pcap;
+        this.fd = fd;
     }
 
     /**
@@ -81,14 +110,30 @@ public final class PcapFrameLink implements FrameLink {
                     .timeoutMillis(TIMEOUT_MILLIS).bufferSize(BUFFER_BYTES).immediateMode(true).build();
             handle.setDirection(PcapHandle.PcapDirection.IN);
             handle.setFilter(FILTER, BpfProgram.BpfCompileMode.OPTIMIZE);
-            return new PcapFrameLink(name, mac, handle);
-        } catch (PcapNativeException | NotOpenException | RuntimeException | UnsatisfiedLinkError e) {
+            handle.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
+            long pcap = pcapPointer(handle);
+            int fd = Pcap.pcap_get_selectable_fd(pcap);
+            if (fd < 0) {
+                throw new IOException("interface '" + name + "' has no selectable capture descriptor");
+            }
+            return new PcapFrameLink(name, mac, handle, pcap, fd);
+        } catch (PcapNativeException | NotOpenException | IOException | RuntimeException | UnsatisfiedLinkError e) {
             if (handle != null) {
                 handle.close();
             }
-            throw explain(name, e);
+            throw e instanceof IOException ? (IOException) e : explain(name, e);
         } finally {
             Thread.currentThread().setContextClassLoader(tccl);
+        }
+    }
+
+    private static long pcapPointer(PcapHandle handle) throws IOException {
+        try {
+            Field f = PcapHandle.class.getDeclaredField("handle");
+            f.setAccessible(true);
+            return Pointer.nativeValue((Pointer) f.get(handle));
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IOException("pcap4j's PcapHandle has no pcap_t field 'handle' (pcap4j 1.8.2 expected)", e);
         }
     }
 
@@ -118,50 +163,66 @@ public final class PcapFrameLink implements FrameLink {
         return mac;
     }
 
+    /** The descriptor to {@code poll(2)} for frames. */
+    int selectableFd() {
+        return fd;
+    }
+
     @Override
-    public synchronized void start(FrameRing ring) {
-        if (receiver != null || closed) {
-            return;
+    public int receive(byte[] buf) {
+        if (closed) {
+            return -1;
         }
-        RawPacketListener listener = frame -> ring.offer(frame, 0, frame.length);
-        receiver = new Thread(() -> receiveLoop(listener), "masq-rx-" + name);
-        receiver.setDaemon(true);
-        receiver.start();
-    }
-
-    private void receiveLoop(RawPacketListener listener) {
-        while (!closed) {
-            try {
-                handle.loop(-1, listener);
-            } catch (InterruptedException e) {
-                return;
-            } catch (PcapNativeException | NotOpenException | RuntimeException e) {
-                if (closed) {
-                    return;
-                }
-                receiveErrors.incrementAndGet();
-                LOG.warn("capture on {} failed, retrying in 1 s: {}", name, e.toString());
-                sleepQuietly();
+        int rc = Pcap.pcap_next_ex(pcap, outAddress, outAddress + 8);
+        if (rc == 1) {
+            long h = outView.getLong(0);
+            long d = outView.getLong(8);
+            if (headerView == null) {
+                headerAddress = h;
+                headerView = new Pointer(h).getByteBuffer(0, NativeIo.PKTHDR_CAPLEN + 4).order(ByteOrder.nativeOrder());
+                dataAddress = d;
+                dataView = new Pointer(d).getByteBuffer(0, MAX_FRAME_LENGTH);
             }
+            int caplen;
+            if (h == headerAddress) {
+                caplen = headerView.getInt(NativeIo.PKTHDR_CAPLEN);
+            } else {
+                Pointer.nativeValue(cursor, h);
+                caplen = cursor.getInt(NativeIo.PKTHDR_CAPLEN);
+            }
+            int n = Math.min(Math.min(caplen, MAX_FRAME_LENGTH), buf.length);
+            if (d == dataAddress) {
+                dataView.get(0, buf, 0, n);
+            } else {
+                Pointer.nativeValue(cursor, d);
+                cursor.read(0, buf, 0, n);
+            }
+            return n;
         }
+        if (rc == 0) {
+            return 0;
+        }
+        if (receiveErrors.incrementAndGet() == 1) {
+            LOG.warn("capture on {} failed: {} (further failures are only counted)", name, error());
+        }
+        return -1;
     }
 
-    private static void sleepQuietly() {
+    private String error() {
         try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return handle.getError();
+        } catch (NotOpenException | RuntimeException e) {
+            return e.toString();
         }
     }
 
     @Override
     public boolean send(byte[] frame, int len) {
-        try {
-            handle.sendPacket(frame, len);
-            return true;
-        } catch (PcapNativeException | NotOpenException | RuntimeException e) {
+        if (closed || len <= 0 || len > MAX_FRAME_LENGTH) {
             return false;
         }
+        txView.put(0, frame, 0, len);
+        return Pcap.pcap_inject(pcap, txAddress, len) == len;
     }
 
     @Override
@@ -196,30 +257,11 @@ public final class PcapFrameLink implements FrameLink {
 
     @Override
     public void close() {
-        Thread t;
-        synchronized (this) {
+        synchronized (statsLock) {
             if (closed) {
                 return;
             }
             closed = true;
-            t = receiver;
-        }
-        try {
-            handle.breakLoop();
-            if (t != null) {
-                t.join(JOIN_MILLIS);
-            }
-        } catch (NotOpenException e) {
-            return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (t != null && t.isAlive()) {
-            // Freeing the handle under a thread still inside pcap_loop would crash the JVM: leak it instead.
-            LOG.warn("capture thread of {} did not stop within {} ms; its handle is left open", name, JOIN_MILLIS);
-            return;
-        }
-        synchronized (statsLock) {
             handle.close();
         }
     }

@@ -29,8 +29,7 @@ public final class PcapLinks implements LinkFactory {
     }
 
     /**
-     * Checks {@code config}, opens both interfaces, starts their receive threads and sends the
-     * gratuitous ARP announcements.
+     * Checks {@code config}, opens both interfaces and sends the gratuitous ARP announcements.
      *
      * @throws IllegalArgumentException naming the field if {@code config} is inconsistent
      * @throws IOException naming the interface if one is missing or capture is not permitted
@@ -45,7 +44,15 @@ public final class PcapLinks implements LinkFactory {
             inside.close();
             throw e;
         }
-        EthernetGateway link = new EthernetGateway(config, inside, outside, System.nanoTime());
+        PollWaiter waiter;
+        try {
+            waiter = PollWaiter.open(inside.selectableFd(), outside.selectableFd());
+        } catch (IOException | RuntimeException e) {
+            inside.close();
+            outside.close();
+            throw e;
+        }
+        EthernetGateway link = new EthernetGateway(config, inside, outside, waiter, System.nanoTime());
         link.start();
         return link;
     }

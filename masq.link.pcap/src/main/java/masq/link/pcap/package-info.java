@@ -4,8 +4,9 @@
  * sees the link as {@link masq.api.link.GatewayLink}.
  *
  * <p>{@link masq.link.pcap.PcapLinks} is the {@link masq.api.link.LinkFactory}: it opens both
- * interfaces as {@link masq.link.pcap.PcapFrameLink}s (one receive thread each, {@code pcap_loop}
- * into a preallocated ring) and wraps them in a {@link masq.link.pcap.ether.EthernetGateway}.
+ * interfaces as {@link masq.link.pcap.PcapFrameLink}s (non-blocking handles the engine thread reads
+ * itself, waiting in {@link masq.link.pcap.PollWaiter}) and wraps them in a
+ * {@link masq.link.pcap.ether.EthernetGateway}.
  * {@link masq.link.pcap.PcapFiles} reads pcap/pcapng and writes pcap for capture replay.
  *
  * <p>Decisions:

@@ -23,7 +23,7 @@ import masq.api.link.LinkStatsDTO;
 import masq.link.pcap.ether.Arp;
 import masq.link.pcap.ether.Ethernet;
 import masq.link.pcap.ether.EthernetGateway;
-import masq.link.pcap.ether.FrameRing;
+import masq.link.pcap.ether.FrameLink;
 import masq.link.pcap.ether.Ipv4Fragments;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,8 +44,6 @@ class PcapLiveTest {
     String prefix;
     PcapFrameLink hostA;
     PcapFrameLink server;
-    FrameRing aRing;
-    FrameRing sRing;
     EthernetGateway gw;
     Thread engine;
     volatile boolean running = true;
@@ -77,13 +75,8 @@ class PcapLiveTest {
                 ip("link", "set", prefix + end + i, "up");
             }
         }
-        FrameRing.Waiter w = new FrameRing.Waiter();
-        aRing = new FrameRing(256, w);
-        sRing = new FrameRing(256, w);
         hostA = PcapFrameLink.open(prefix + "h0");
         server = PcapFrameLink.open(prefix + "h1");
-        hostA.start(aRing);
-        server.start(sRing);
     }
 
     @AfterEach
@@ -113,8 +106,8 @@ class PcapLiveTest {
         }
     }
 
-    /** Starts the gateway and an engine thread that forwards inside datagrams to the outside unchanged. */
-    private void startGateway() throws IOException {
+    /** Opens the gateway's link; the test is its engine thread. */
+    private void startGatewayWithoutEngine() throws IOException {
         LinkConfigDTO c = new LinkConfigDTO();
         c.insideInterface = prefix + "g0";
         c.insideAddress = GW_IN;
@@ -123,6 +116,11 @@ class PcapLiveTest {
         c.outsideAddress = GW_OUT;
         c.outsidePrefixLength = 24;
         gw = PcapLinks.openLink(c);
+    }
+
+    /** Starts the gateway and an engine thread that forwards inside datagrams to the outside unchanged. */
+    private void startGateway() throws IOException {
+        startGatewayWithoutEngine();
         Ipv4Receiver forward = (side, buf, off, len) -> {
             if (side == GatewayLink.INSIDE) {
                 gw.send(GatewayLink.OUTSIDE, buf, off, len);
@@ -141,17 +139,17 @@ class PcapLiveTest {
         engine.start();
     }
 
-    /** The first frame on {@code ring} that {@code match} accepts, within 5 s, or null. */
-    private static byte[] expect(FrameRing ring, Predicate<byte[]> match) throws InterruptedException {
+    /** The first frame received by {@code link} that {@code match} accepts, within 5 s, or null. */
+    private static byte[] expect(FrameLink link, Predicate<byte[]> match) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT_NANOS;
+        byte[] f = new byte[FrameLink.MAX_FRAME_LENGTH];
         while (System.nanoTime() < deadline) {
-            byte[] f = ring.peek();
-            if (f == null) {
+            int n = link.receive(f);
+            if (n <= 0) {
                 Thread.sleep(1);
                 continue;
             }
-            byte[] copy = Arrays.copyOf(f, ring.peekLength());
-            ring.release();
+            byte[] copy = Arrays.copyOf(f, n);
             if (match.test(copy)) {
                 return copy;
             }
@@ -176,10 +174,10 @@ class PcapLiveTest {
         startGateway();
         long gwIn = gw.side(GatewayLink.INSIDE).link().mac();
         long gwOut = gw.side(GatewayLink.OUTSIDE).link().mac();
-        assertNotNull(expect(aRing, f -> isArp(f, Arp.OP_REQUEST, GW_IN, GW_IN)), "gratuitous ARP on the inside");
+        assertNotNull(expect(hostA, f -> isArp(f, Arp.OP_REQUEST, GW_IN, GW_IN)), "gratuitous ARP on the inside");
 
         assertTrue(hostA.send(arpFrame(Ethernet.BROADCAST, hostA.mac(), Arp.OP_REQUEST, A, 0, GW_IN), 60));
-        byte[] reply = expect(aRing, f -> isArp(f, Arp.OP_REPLY, GW_IN, A));
+        byte[] reply = expect(hostA, f -> isArp(f, Arp.OP_REPLY, GW_IN, A));
         assertNotNull(reply, "ARP reply for 192.168.0.1");
         byte[] want = arpFrame(hostA.mac(), gwIn, Arp.OP_REPLY, GW_IN, hostA.mac(), A);
         Arp.write(want, 14, Arp.OP_REPLY, gwIn, GW_IN, hostA.mac(), A);
@@ -198,9 +196,9 @@ class PcapLiveTest {
         System.arraycopy(datagram, 0, frame, 14, 100);
         assertTrue(hostA.send(frame, frame.length));
 
-        assertNotNull(expect(sRing, f -> isArp(f, Arp.OP_REQUEST, GW_OUT, S)), "gateway resolves the server");
+        assertNotNull(expect(server, f -> isArp(f, Arp.OP_REQUEST, GW_OUT, S)), "gateway resolves the server");
         assertTrue(server.send(arpFrame(gwOut, server.mac(), Arp.OP_REPLY, S, gwOut, GW_OUT), 60));
-        byte[] forwarded = expect(sRing, f -> Ethernet.type(f, 0) == Ethernet.TYPE_IPV4);
+        byte[] forwarded = expect(server, f -> Ethernet.type(f, 0) == Ethernet.TYPE_IPV4);
         assertNotNull(forwarded, "the queued datagram reaches the server");
         assertEquals(server.mac(), Ethernet.destination(forwarded, 0));
         assertEquals(gwOut, Ethernet.source(forwarded, 0));
@@ -228,13 +226,40 @@ class PcapLiveTest {
         }
         long deadline = System.nanoTime() + WAIT_NANOS;
         LinkStatsDTO inside = gw.stats().get(0);
-        while (inside.received + inside.ringOverflows + inside.pcapDropped < burst && System.nanoTime() < deadline) {
+        while (inside.received + inside.pcapDropped < burst && System.nanoTime() < deadline) {
             Thread.sleep(10);
             inside = gw.stats().get(0);
         }
-        System.out.printf("burst of %d: received %d, ring overflows %d, pcap dropped %d%n", burst, inside.received,
-                inside.ringOverflows, inside.pcapDropped);
-        assertEquals(burst, inside.received + inside.ringOverflows + inside.pcapDropped, "every frame accounted for");
+        System.out.printf("burst of %d: received %d, pcap dropped %d%n", burst, inside.received, inside.pcapDropped);
+        assertEquals(burst, inside.received + inside.pcapDropped, "every frame accounted for");
+        assertEquals(0, inside.ringOverflows);
+    }
+
+    @Test
+    void wakeupEndsAWaitAtOnceAndAFrameEndsItToo() throws Exception {
+        startGatewayWithoutEngine();
+        Thread waker = new Thread(() -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            }
+            gw.wakeup();
+        });
+        while (gw.await(0)) {
+            gw.poll((side, buf, off, len) -> { }, 64, System.nanoTime()); // the gratuitous ARP echoes, if any
+        }
+        long t0 = System.nanoTime();
+        waker.start();
+        assertEquals(false, gw.await(WAIT_NANOS), "woken, no frame");
+        assertTrue(System.nanoTime() - t0 < WAIT_NANOS, "woken before the timeout");
+        waker.join();
+
+        long gwIn = gw.side(GatewayLink.INSIDE).link().mac();
+        assertTrue(hostA.send(arpFrame(gwIn, hostA.mac(), Arp.OP_REQUEST, A, 0, GW_IN), 60));
+        assertTrue(gw.await(WAIT_NANOS), "a frame ends the wait");
+        assertEquals(1, gw.poll((side, buf, off, len) -> { }, 64, System.nanoTime()));
+        assertNotNull(expect(hostA, f -> isArp(f, Arp.OP_REPLY, GW_IN, A)), "answered");
     }
 
     @Test

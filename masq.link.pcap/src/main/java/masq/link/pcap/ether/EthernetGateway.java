@@ -13,20 +13,27 @@ import masq.api.link.LinkConfigDTO;
 import masq.api.link.LinkStatsDTO;
 
 /**
- * The {@link GatewayLink} over two {@link FrameLink}s: each interface's receive thread fills its own
- * {@link FrameRing}; the engine thread drains both in {@link #poll}, where ARP and Ethernet are
- * handled and IPv4 is handed to the engine, so the link's state (ARP caches, queues) has the same
- * single owner as the engine's tables.
+ * The {@link GatewayLink} over two {@link FrameLink}s, all on the engine thread: {@link #await}
+ * sleeps in the {@link FrameWaiter} until an interface has frames; {@link #poll} reads them from
+ * the interfaces in turn into one buffer, handles Ethernet and ARP and hands IPv4 to the engine. So
+ * the link's state (ARP caches, queues) has the same single owner as the engine's tables, and a
+ * frame is never handed between threads.
  */
 public final class EthernetGateway implements GatewayLink {
-    /** Slots per receive ring: about 9 MiB per side, ~8 ms of 64-byte frames at 500k frames/s. */
-    public static final int RING_SLOTS = 4096;
     /** How often {@link #poll} runs the ARP timers. */
     static final long TICK_NANOS = 50_000_000L;
+    private static final int BOTH = 0b11;
 
     private final EthernetSide[] sides;
-    private final FrameRing[] rings;
-    private final FrameRing.Waiter waiter = new FrameRing.Waiter();
+    private final FrameWaiter waiter;
+    /** Every received frame is read into this, with the headroom {@link GatewayLink#RX_HEADROOM} promises. */
+    private final byte[] frame = new byte[FrameLink.MAX_FRAME_LENGTH + RX_HEADROOM];
+    /**
+     * Sides that may have frames waiting, a bit each: set by {@link #await}, cleared when a read
+     * finds none. Left set when {@link #poll} stops at its bound, so the next {@link #await} returns
+     * at once.
+     */
+    private int ready = BOTH;
     /** The clock of the last {@link #poll}, used by {@link #send}, which has none of its own. */
     private long now;
     private long lastTick;
@@ -38,24 +45,25 @@ public final class EthernetGateway implements GatewayLink {
      * @param config the addresses (interface names in it are not used here)
      * @param inside the inside interface
      * @param outside the outside interface
+     * @param waiter waits for frames on {@code inside} (side 0) and {@code outside} (side 1)
      * @param nowNanos the current {@link System#nanoTime()}
      */
-    public EthernetGateway(LinkConfigDTO config, FrameLink inside, FrameLink outside, long nowNanos) {
+    public EthernetGateway(LinkConfigDTO config, FrameLink inside, FrameLink outside, FrameWaiter waiter,
+            long nowNanos) {
         this.sides = new EthernetSide[] {
             new EthernetSide(INSIDE, inside, config.insideAddress, config.insidePrefixLength, 0, config.insideMtu,
                     new ArpCache()),
             new EthernetSide(OUTSIDE, outside, config.outsideAddress, config.outsidePrefixLength,
                     config.outsideGateway, config.outsideMtu, new ArpCache()),
         };
-        this.rings = new FrameRing[] {new FrameRing(RING_SLOTS, waiter), new FrameRing(RING_SLOTS, waiter)};
+        this.waiter = waiter;
         this.now = nowNanos;
         this.lastTick = nowNanos;
     }
 
-    /** Starts both receive threads and announces the gateway's addresses with gratuitous ARP. */
+    /** Announces the gateway's addresses with gratuitous ARP. */
     public void start() {
         for (int s = 0; s < 2; s++) {
-            sides[s].link.start(rings[s]);
             sides[s].announce();
         }
     }
@@ -76,24 +84,28 @@ public final class EthernetGateway implements GatewayLink {
             sides[INSIDE].tick(receiver, nowNanos);
             sides[OUTSIDE].tick(receiver, nowNanos);
         }
+        if (ready == 0) {
+            ready = BOTH; // called without a successful await: look at both sides
+        }
         int handled = 0;
-        boolean progress = true;
-        while (handled < maxFrames && progress) {
-            progress = false;
+        // One frame from each ready side in turn, so a flood on one side cannot starve the other.
+        while (handled < maxFrames && ready != 0) {
             for (int s = 0; s < 2 && handled < maxFrames; s++) {
-                byte[] frame = rings[s].peek();
-                if (frame == null) {
+                if ((ready & (1 << s)) == 0) {
                     continue;
                 }
+                int len = sides[s].link.receive(frame);
+                if (len <= 0) {
+                    ready &= ~(1 << s);
+                    continue;
+                }
+                sides[s].count(LinkCounter.RX_FRAMES);
                 try {
-                    sides[s].receive(frame, rings[s].peekLength(), receiver, nowNanos);
+                    sides[s].receive(frame, len, receiver, nowNanos);
                 } catch (RuntimeException e) {
                     sides[s].count(LinkCounter.RECEIVER_ERRORS);
-                } finally {
-                    rings[s].release();
                 }
                 handled++;
-                progress = true;
             }
         }
         return handled;
@@ -109,7 +121,11 @@ public final class EthernetGateway implements GatewayLink {
 
     @Override
     public boolean await(long timeoutNanos) throws InterruptedException {
-        return waiter.await(rings, timeoutNanos);
+        if (ready != 0) {
+            return true; // the last poll stopped at its bound, or nothing has been read yet
+        }
+        ready = waiter.await(timeoutNanos);
+        return ready != 0;
     }
 
     @Override
@@ -127,11 +143,6 @@ public final class EthernetGateway implements GatewayLink {
         return sides[side];
     }
 
-    /** The receive ring of {@code side}. */
-    public FrameRing ring(int side) {
-        return rings[side];
-    }
-
     @Override
     public List<LinkStatsDTO> stats() {
         List<LinkStatsDTO> out = new ArrayList<>(2);
@@ -143,8 +154,7 @@ public final class EthernetGateway implements GatewayLink {
             dto.mac = Ethernet.format(side.ourMac);
             dto.address = Ipv4.toString(side.address);
             dto.mtu = side.mtu;
-            dto.received = rings[s].offered();
-            dto.ringOverflows = rings[s].overflows();
+            dto.received = side.counter(LinkCounter.RX_FRAMES);
             dto.sent = side.counter(LinkCounter.TX_FRAMES);
             dto.errors = side.counter(LinkCounter.TX_ERRORS) + side.link.receiveErrors();
             dto.pcapDropped = side.link.pcapDropped();
@@ -189,9 +199,13 @@ public final class EthernetGateway implements GatewayLink {
         }
         closed = true;
         try {
-            sides[INSIDE].link.close();
+            waiter.close();
         } finally {
-            sides[OUTSIDE].link.close();
+            try {
+                sides[INSIDE].link.close();
+            } finally {
+                sides[OUTSIDE].link.close();
+            }
         }
     }
 

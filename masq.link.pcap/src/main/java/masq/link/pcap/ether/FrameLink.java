@@ -3,19 +3,28 @@ package masq.link.pcap.ether;
 /**
  * One Ethernet interface as raw frames: a pcap live handle, or an in-memory fake in tests.
  *
- * <p>Threading: {@link #start} starts whatever thread fills the ring (that thread is the ring's one
- * producer). {@link #send} is called by the engine thread only. {@link #pcapDropped},
- * {@link #pcapInterfaceDropped} and {@link #receiveErrors} may be called from any thread.
+ * <p>Threading: {@link #receive}, {@link #send} and {@link #close} are called by the engine thread
+ * only, and never block. {@link #pcapDropped}, {@link #pcapInterfaceDropped} and
+ * {@link #receiveErrors} may be called from any thread.
  */
 public interface FrameLink extends AutoCloseable {
+    /** The largest frame kept; longer ones are cut to this (pcap's snaplen). */
+    int MAX_FRAME_LENGTH = 2048;
+
     /** The interface name. */
     String name();
 
     /** The interface's MAC address (low 48 bits). */
     long mac();
 
-    /** Starts delivering received frames (whole, from the Ethernet header) into {@code ring}. */
-    void start(FrameRing ring);
+    /**
+     * Copies the next received frame (whole, from the Ethernet header, cut to
+     * {@link #MAX_FRAME_LENGTH} and to {@code buf.length}) into {@code buf}.
+     *
+     * @return its length; 0 if no frame is waiting; -1 if reading failed (counted in
+     *     {@link #receiveErrors})
+     */
+    int receive(byte[] buf);
 
     /** Sends {@code frame[0, len)}; false if the interface refused it. Must not block for long. */
     boolean send(byte[] frame, int len);

@@ -2,6 +2,8 @@ package masq.link.pcap.ether;
 
 /** What a side of the link counts, by name as {@code masq:stats} prints it. */
 public enum LinkCounter {
+    /** Frames read from the interface. */
+    RX_FRAMES("rx.frames"),
     /** IPv4 datagrams handed to the engine. */
     IPV4_RECEIVED("rx.ipv4"),
     /** ARP packets handled. */

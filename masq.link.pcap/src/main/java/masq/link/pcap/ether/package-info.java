@@ -5,10 +5,10 @@
  *
  * <p>Data path, all on the engine thread and allocation-free per frame:
  * <pre>
- * rx thread: pcap_loop ─▶ FrameRing (SPSC, preallocated slots, overflow counted)
- * engine thread: EthernetGateway.poll ─▶ EthernetSide.receive
+ * engine thread: EthernetGateway.await ─▶ FrameWaiter (poll(2) on both interfaces and a wake-up fd)
+ *                EthernetGateway.poll ─▶ FrameLink.receive (pcap_next_ex, one frame buffer) ─▶ EthernetSide.receive
  *     ARP  ─▶ answer who-has for our address; learn/refresh the sender; flush its pending queue
- *     IPv4 ─▶ Ipv4Receiver.receive(side, slot, 14, len)      (padding cut off)
+ *     IPv4 ─▶ Ipv4Receiver.receive(side, frame, 14, len)      (padding cut off)
  * engine: GatewayLink.send(side, ...) ─▶ EthernetSide.send
  *     next hop ─▶ ArpCache: reachable → frame (fragment if &gt; MTU) → FrameLink.send
  *                           unknown   → queue (bounded) + broadcast request

@@ -45,20 +45,20 @@ class ArpResolverTest {
     void open(LinkConfigDTO config) {
         in = new MemoryLink("in0", GW_IN_MAC);
         out = new MemoryLink("out0", GW_OUT_MAC);
-        gw = new EthernetGateway(config, in, out, T0);
+        gw = new EthernetGateway(config, in, out, MemoryLink.WAITER, T0);
         gw.start();
         in.take();
         out.take();
     }
 
     private void reply(MemoryLink link, long mac, int ip, long ourMac, int ourIp, long now) {
-        assertTrue(link.inject(arp(ourMac, mac, Arp.OP_REPLY, mac, ip, ourMac, ourIp)));
+        link.inject(arp(ourMac, mac, Arp.OP_REPLY, mac, ip, ourMac, ourIp));
         gw.poll(rx, 16, now);
     }
 
     /** A asks for the gateway's address, which makes the gateway learn A. */
     private void askFromA(long now) {
-        assertTrue(in.inject(arp(Ethernet.BROADCAST, A_MAC, Arp.OP_REQUEST, A_MAC, A, 0, GW_IN)));
+        in.inject(arp(Ethernet.BROADCAST, A_MAC, Arp.OP_REQUEST, A_MAC, A, 0, GW_IN));
         gw.poll(rx, 16, now);
         in.take();
     }
@@ -273,7 +273,33 @@ class ArpResolverTest {
             throw new IllegalStateException("engine bug");
         }, 16, T0));
         assertEquals(2, count(INSIDE, LinkCounter.RECEIVER_ERRORS));
-        assertTrue(gw.ring(INSIDE).isEmpty());
+        assertEquals(0, in.waiting());
+    }
+
+    @Test
+    void aFailingReadIsCountedAndTheOtherSideGoesOn() {
+        byte[] p = ipv4(SERVER, A, 40, false);
+        in.failReads = true;
+        out.inject(Frames.frame(GW_OUT_MAC, ROUTER_MAC, Ethernet.TYPE_IPV4, p));
+        assertEquals(1, gw.poll(rx, 16, T0));
+        assertEquals(1, gw.stats().get(0).errors);
+        assertEquals(1, count(OUTSIDE, LinkCounter.IPV4_RECEIVED));
+        in.failReads = false;
+        in.inject(framed(GW_IN_MAC, A_MAC, ipv4(A, SERVER, 40, false)));
+        assertEquals(1, gw.poll(rx, 16, T0), "the side is read again after the failure");
+        assertEquals(1, count(INSIDE, LinkCounter.IPV4_RECEIVED));
+    }
+
+    @Test
+    void awaitReturnsAtOnceWhilePollLeftFramesBehind() throws InterruptedException {
+        byte[] p = ipv4(A, SERVER, 40, false);
+        for (int i = 0; i < 4; i++) {
+            in.inject(framed(GW_IN_MAC, A_MAC, p));
+        }
+        assertEquals(3, gw.poll(rx, 3, T0));
+        assertTrue(gw.await(0));
+        assertEquals(1, gw.poll(rx, 3, T0));
+        assertEquals(4, gw.stats().get(0).received);
     }
 
     @Test

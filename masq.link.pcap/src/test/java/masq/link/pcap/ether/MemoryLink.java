@@ -1,16 +1,35 @@
 package masq.link.pcap.ether;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /** An in-memory {@link FrameLink}: frames are injected by the test and sent frames are recorded. */
 final class MemoryLink implements FrameLink {
+    /** A waiter for tests that poll directly: every side may always have frames. */
+    static final FrameWaiter WAITER = new FrameWaiter() {
+        @Override
+        public int await(long timeoutNanos) {
+            return 0b11;
+        }
+
+        @Override
+        public void wakeup() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
     private final String name;
     private final long mac;
-    private FrameRing ring;
+    private final ArrayDeque<byte[]> received = new ArrayDeque<>();
     final List<byte[]> sent = new ArrayList<>();
     boolean refuse;
+    boolean failReads;
+    int receiveErrors;
     boolean closed;
 
     MemoryLink(String name, long mac) {
@@ -18,9 +37,14 @@ final class MemoryLink implements FrameLink {
         this.mac = mac;
     }
 
-    /** Delivers a frame as the receive thread would. */
-    boolean inject(byte[] frame) {
-        return ring.offer(frame, 0, frame.length);
+    /** Queues a frame for {@link #receive}, as the interface would. */
+    void inject(byte[] frame) {
+        received.add(frame.clone());
+    }
+
+    /** Frames injected and not yet received. */
+    int waiting() {
+        return received.size();
     }
 
     /** The sent frames since the last call, and forgets them. */
@@ -41,8 +65,18 @@ final class MemoryLink implements FrameLink {
     }
 
     @Override
-    public void start(FrameRing target) {
-        this.ring = target;
+    public int receive(byte[] buf) {
+        if (failReads) {
+            receiveErrors++;
+            return -1;
+        }
+        byte[] f = received.poll();
+        if (f == null) {
+            return 0;
+        }
+        int n = Math.min(Math.min(f.length, MAX_FRAME_LENGTH), buf.length);
+        System.arraycopy(f, 0, buf, 0, n);
+        return n;
     }
 
     @Override
@@ -66,7 +100,7 @@ final class MemoryLink implements FrameLink {
 
     @Override
     public long receiveErrors() {
-        return 0;
+        return receiveErrors;
     }
 
     @Override
