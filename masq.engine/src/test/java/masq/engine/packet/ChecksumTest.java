@@ -24,6 +24,37 @@ class ChecksumTest {
     }
 
     @Test
+    void wordAtATimeSumEqualsTheByteWiseDefinitionAtEveryOffsetAndLength() {
+        Random random = new Random(1071);
+        byte[] b = new byte[1600];
+        for (int round = 0; round < 200; round++) {
+            random.nextBytes(b);
+            if (round % 4 == 0) {
+                java.util.Arrays.fill(b, (byte) 0xff); // the largest words: carries on every add
+            }
+            int off = random.nextInt(64);
+            int len = round < 64 ? round : random.nextInt(b.length - off + 1);
+            int sum = Checksum.sum(b, off, len);
+            int reference = byteWiseSum(b, off, len);
+            assertEquals(Checksum.fold(reference), Checksum.fold(sum), "offset " + off + " length " + len);
+            assertTrue(sum >= 0 && sum <= 0x1ffff, "folded to 17 bits: " + sum);
+        }
+        assertEquals(0, Checksum.sum(new byte[40], 3, 33), "all zero words sum to 0");
+    }
+
+    /** RFC 1071's definition: 16-bit big-endian words, an odd byte padded with zero. */
+    private static int byteWiseSum(byte[] b, int off, int len) {
+        int sum = 0;
+        for (int i = 0; i + 1 < len; i += 2) {
+            sum += ((b[off + i] & 0xff) << 8) | (b[off + i + 1] & 0xff);
+        }
+        if ((len & 1) != 0) {
+            sum += (b[off + len - 1] & 0xff) << 8;
+        }
+        return sum;
+    }
+
+    @Test
     void knownIpv4HeaderVerifies() {
         byte[] b = PacketBuilder.hex("45 00 00 38 00 01 00 00 fa 01 5a 87 c6 33 64 07 cb 00 71 01");
         assertTrue(Checksum.verify(b, 0, 20, 0));
