@@ -66,6 +66,8 @@ final class LinkEngine implements Runnable, Ipv4Receiver {
     private final PacketBuffer rx = new PacketBuffer(BUFFER_BYTES);
     /** Where held fragments are released once their first fragment has been translated. */
     private final PacketBuffer released = new PacketBuffer(BUFFER_BYTES);
+    /** Where a datagram the link gave up on becomes ICMP host unreachable. */
+    private final PacketBuffer unresolved = new PacketBuffer(BUFFER_BYTES);
     private final SendCounters sendCounters = new SendCounters();
     /** Engine thread only. */
     private GatewayLink link;
@@ -229,6 +231,22 @@ final class LinkEngine implements Runnable, Ipv4Receiver {
                 forward(next, side, released);
             }
         }
+    }
+
+    /**
+     * The link dropped a datagram because its next hop on {@code side} did not answer ARP: its
+     * sender gets ICMP host unreachable (RFC 1812 §4.3.3.1), back on the other side, where it came
+     * from.
+     */
+    @Override
+    public void unresolved(int side, byte[] buf, int off, int len) {
+        if (!unresolved.set(buf, off, len)) {
+            sendCounters.increment(SendCounters.RX_TOO_LONG);
+            return;
+        }
+        int arrival = side == GatewayLink.INSIDE ? GatewayLink.OUTSIDE : GatewayLink.INSIDE;
+        unresolved.side = arrival;
+        forward(translator.hostUnreachable(side, unresolved), arrival, unresolved);
     }
 
     private void forward(int verdict, int arrival, PacketBuffer p) {

@@ -21,6 +21,8 @@ public enum Counter {
     SENT_FRAG_NEEDED("icmp.sent.frag-needed"),
     /** A datagram the link could not send unfragmented for which no fragmentation-needed may be sent. */
     FRAG_NEEDED_SUPPRESSED("icmp.frag-needed.suppressed"),
+    /** A datagram whose next hop did not answer ARP, for which no host unreachable may be sent. */
+    HOST_UNREACHABLE_SUPPRESSED("icmp.host-unreachable.suppressed"),
     FRAGMENTS_TRANSLATED("fragments.translated"),
     FRAGMENTS_HELD("fragments.held"),
     IP_TRUNCATED(Malformed.IP_TRUNCATED),

@@ -48,7 +48,7 @@ public final class Translator {
     private final FragmentTable fragments;
     private final GatewayIcmp gateway;
     private final Masquerade masquerade;
-    private final FragmentationNeeded fragmentationNeeded;
+    private final UnsendableErrors unsendable;
     private final long startNanos;
     /** The last second fragment state was swept, to sweep at most once a second. */
     private int fragmentsSweptAt;
@@ -62,7 +62,7 @@ public final class Translator {
                 config.fragmentTimeoutSeconds);
         this.gateway = new GatewayIcmp(counters);
         this.masquerade = new Masquerade(config, flows, counters, gateway, new IcmpErrors(config, flows, counters));
-        this.fragmentationNeeded = new FragmentationNeeded(config, flows, counters, gateway);
+        this.unsendable = new UnsendableErrors(config, flows, counters, gateway);
     }
 
     /**
@@ -122,7 +122,28 @@ public final class Translator {
      */
     public int fragmentationNeeded(int sentSide, PacketBuffer p, int mtu) {
         try {
-            return fragmentationNeeded.answer(sentSide, p, mtu);
+            return unsendable.fragmentationNeeded(sentSide, p, mtu);
+        } catch (RuntimeException e) {
+            return drop(Counter.DROP_INTERNAL_ERROR);
+        }
+    }
+
+    /**
+     * Replaces a datagram this translator forwarded, which the link dropped because its next hop on
+     * {@code sentSide} did not answer ARP, with ICMP destination unreachable, host unreachable (type
+     * 3 code 1, RFC 1812 §4.3.3.1) to its original sender, quoting it as that sender sent it: the
+     * same addressing and the same exceptions as {@link #fragmentationNeeded}, without the DF
+     * condition. Does not allocate; engine thread only.
+     *
+     * @param sentSide the side the datagram was to be sent on, {@link #INSIDE} or {@link #OUTSIDE}
+     * @param p        the translated datagram, as the link gave it back
+     * @return {@link #REPLY}: {@code p} holds the error, to be sent on the other side, counted as
+     *         {@code icmp.sent.unreachable}; or {@link #DROP}, counted as
+     *         {@code icmp.host-unreachable.suppressed}
+     */
+    public int hostUnreachable(int sentSide, PacketBuffer p) {
+        try {
+            return unsendable.hostUnreachable(sentSide, p);
         } catch (RuntimeException e) {
             return drop(Counter.DROP_INTERNAL_ERROR);
         }

@@ -43,7 +43,9 @@
  * never fragments: an oversized datagram is the link's business. When the link refuses one with DF
  * set, {@link masq.engine.nat.Translator#fragmentationNeeded} turns it into destination
  * unreachable code 4 with the next-hop MTU (RFC 1191, RFC 4787 REQ-13) for its original sender,
- * quoting it untranslated (RFC 5508).</li>
+ * quoting it untranslated (RFC 5508). When the link gives up on one because its next hop never
+ * answered ARP, {@link masq.engine.nat.Translator#hostUnreachable} does the same with code 1 (RFC
+ * 1812 §4.3.3.1).</li>
  * </ul>
  *
  * <h2>Threading</h2>

@@ -31,6 +31,8 @@ public final class IcmpHeader {
     public static final int INFO_REQUEST = 15;
     public static final int INFO_REPLY = 16;
     public static final int CODE_FRAGMENTATION_NEEDED = 4;
+    /** Destination unreachable code: host unreachable (RFC 792; RFC 1812 §4.3.3.1). */
+    public static final int CODE_HOST_UNREACHABLE = 1;
     public static final int CODE_ADMIN_PROHIBITED = 13;
     /** Bytes of the offending datagram's payload an error must quote (RFC 792). */
     public static final int QUOTED_PAYLOAD_BYTES = 8;

@@ -113,6 +113,29 @@ class LinkEngineTest {
     }
 
     @Test
+    void aDatagramWhoseNextHopNeverAnsweredArpIsAnsweredWithHostUnreachableInside() throws Exception {
+        FakeLink link = new FakeLink();
+        link.outsideOutcome = GatewayLink.QUEUED;
+        LinkEngine engine = engine(() -> link);
+        try {
+            byte[] query = PacketBuilder.udp(A, 1025, SERVER, 53).payload("who is there").build();
+            link.arrive(GatewayLink.INSIDE, query);
+            waitFor(() -> link.sent.size() == 1, "the datagram queued outside while ARP resolves");
+            link.giveUp(link.sent.get(0));
+            waitFor(() -> link.sent.size() == 2, "the error sent inside");
+            assertEquals(GatewayLink.INSIDE, link.sent.get(1).side);
+            byte[] expected = PacketBuilder.icmp("192.168.0.1", A, 3, 1, 0).id(0)
+                    .payload(Arrays.copyOf(query, 28)).build();
+            assertArrayEquals(expected, link.sent.get(1).datagram,
+                    "RFC 1812 4.3.3.1: host unreachable, quoting the datagram as A sent it");
+            assertEquals(1L, (long) engine.submit(t -> t.counters().get(Counter.SENT_UNREACHABLE))
+                    .get(5, TimeUnit.SECONDS));
+        } finally {
+            engine.stop();
+        }
+    }
+
+    @Test
     void aLinkThatCannotOpenIsRetriedWhileAdminRequestsAreAnswered() throws Exception {
         FakeLink link = new FakeLink();
         AtomicInteger attempts = new AtomicInteger();
@@ -191,6 +214,11 @@ class LinkEngineTest {
         volatile boolean closed;
         volatile boolean closedInterrupted;
 
+        /** The link gives up on a datagram it queued: the next poll hands it to {@code unresolved}. */
+        synchronized void giveUp(Sent queued) {
+            arrivals.add(new Object[] {-1 - queued.side, queued.datagram, queued.datagram.length});
+        }
+
         synchronized void arrive(int side, byte[] datagram) {
             // The link hands datagrams in larger arrays, with headroom, at an offset.
             byte[] slot = new byte[14 + datagram.length + RX_HEADROOM];
@@ -209,7 +237,12 @@ class LinkEngineTest {
             int handled = 0;
             Object[] a;
             while (handled < maxFrames && (a = next()) != null) {
-                receiver.receive((int) a[0], (byte[]) a[1], 14, (int) a[2]);
+                int side = (int) a[0];
+                if (side < 0) {
+                    receiver.unresolved(-1 - side, (byte[]) a[1], 0, (int) a[2]);
+                    continue;
+                }
+                receiver.receive(side, (byte[]) a[1], 14, (int) a[2]);
                 handled++;
             }
             return handled;

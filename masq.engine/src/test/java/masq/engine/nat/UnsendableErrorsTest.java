@@ -29,9 +29,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link Translator#fragmentationNeeded}: ICMP 3/4 with the next-hop MTU (RFC 1191) to the original
- * sender, quoting the datagram as it was sent (RFC 5508), for a datagram already translated.
+ * sender, quoting the datagram as it was sent (RFC 5508), for a datagram already translated; and
+ * {@link Translator#hostUnreachable}, ICMP 3/1 (RFC 1812 §4.3.3.1) the same way when its next hop
+ * did not answer ARP.
  */
-class FragmentationNeededTest {
+class UnsendableErrorsTest {
     private static final int DF = 0x4000;
     private static final int MTU = 1400;
 
@@ -132,5 +134,48 @@ class FragmentationNeededTest {
         System.arraycopy(translated, 0, g.buffer.data, g.buffer.offset, translated.length);
         assertEquals(DROP, g.translator.fragmentationNeeded(sentSide, g.buffer, MTU));
         assertEquals(1, g.count(Counter.FRAG_NEEDED_SUPPRESSED));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("answered")
+    @DisplayName("RFC 1812 4.3.3.1: host unreachable to the original sender, quote untranslated")
+    void hostUnreachable(String name, Consumer<TestGateway> setUp, byte[] datagram, int arrival, int verdict,
+            int sentSide, byte[] fragNeeded) {
+        TestGateway g = new TestGateway();
+        if (setUp != null) {
+            setUp.accept(g);
+        }
+        g.run(arrival, datagram);
+        assertEquals(verdict, g.verdict, name);
+        assertEquals(REPLY, g.translator.hostUnreachable(sentSide, g.buffer), name);
+        byte[] expected = fragNeeded.clone();
+        expected[21] = 1; // code 1, second word 0: the same error as fragmentation needed otherwise
+        expected[26] = 0;
+        expected[27] = 0;
+        expected[22] = 0;
+        expected[23] = 0;
+        int sum = masq.engine.packet.Checksum.compute(expected, 20, expected.length - 20, 0);
+        expected[22] = (byte) (sum >>> 8);
+        expected[23] = (byte) sum;
+        byte[] got = Arrays.copyOfRange(g.buffer.data, g.buffer.offset, g.buffer.offset + g.buffer.length);
+        assertArrayEquals(expected, got, () -> name + "\nexpected " + PacketBuilder.toHex(expected) + "\n but got "
+                + PacketBuilder.toHex(got));
+        assertEquals(1, g.count(Counter.SENT_UNREACHABLE));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("suppressed")
+    void hostUnreachableSuppressedLikeFragmentationNeededButWithoutTheDfCondition(String name, int arrival,
+            byte[] datagram, Consumer<TestGateway> setUp) {
+        TestGateway g = new TestGateway(TestGateway.base().filtering(Filtering.ENDPOINT_INDEPENDENT).build());
+        if (setUp != null) {
+            setUp.accept(g);
+        }
+        g.run(arrival, datagram);
+        int sentSide = g.verdict == FORWARD_OUTSIDE ? Translator.OUTSIDE : Translator.INSIDE;
+        boolean dfClear = name.startsWith("DF clear");
+        assertEquals(dfClear ? REPLY : DROP, g.translator.hostUnreachable(sentSide, g.buffer), name);
+        assertEquals(dfClear ? 0 : 1, g.count(Counter.HOST_UNREACHABLE_SUPPRESSED), name);
+        assertEquals(0, g.count(Counter.FRAG_NEEDED_SUPPRESSED), name);
     }
 }

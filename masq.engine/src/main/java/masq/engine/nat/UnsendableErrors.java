@@ -9,9 +9,11 @@ import masq.engine.packet.PacketBuffer;
 import masq.engine.packet.TcpHeader;
 
 /**
- * ICMP destination unreachable, fragmentation needed (type 3 code 4, RFC 792, with the next-hop MTU
- * in the second word, RFC 1191 §4) for a datagram masq translated but the link could not send: DF
- * set and longer than the MTU of the side it was for (RFC 4787 REQ-13, RFC 1812 §5.2.7.1).
+ * ICMP errors for a datagram masq translated but the link could not send: destination unreachable,
+ * fragmentation needed (type 3 code 4, RFC 792, with the next-hop MTU in the second word, RFC 1191
+ * §4) when it has DF set and is longer than the MTU of the side it was for (RFC 4787 REQ-13, RFC
+ * 1812 §5.2.7.1); host unreachable (type 3 code 1, RFC 1812 §4.3.3.1) when its next hop did not
+ * answer ARP (RFC 1122 §2.3.2.2).
  *
  * <p>The error goes to the datagram's original sender and quotes the datagram as that sender sent
  * it, so its stack can match the error to a connection: the translation is undone on the quoted
@@ -23,13 +25,13 @@ import masq.engine.packet.TcpHeader;
  * (RFC 1812 §4.3.2.7), nor about a hairpinned datagram (its sender saw two translations). Built in
  * place, without allocation. Engine thread only.
  */
-final class FragmentationNeeded {
+final class UnsendableErrors {
     private final EngineConfig config;
     private final FlowTable flows;
     private final Counters counters;
     private final GatewayIcmp gateway;
 
-    FragmentationNeeded(EngineConfig config, FlowTable flows, Counters counters, GatewayIcmp gateway) {
+    UnsendableErrors(EngineConfig config, FlowTable flows, Counters counters, GatewayIcmp gateway) {
         this.config = config;
         this.flows = flows;
         this.counters = counters;
@@ -37,29 +39,50 @@ final class FragmentationNeeded {
     }
 
     /** See {@link Translator#fragmentationNeeded}. */
-    int answer(int sentSide, PacketBuffer p, int mtu) {
+    int fragmentationNeeded(int sentSide, PacketBuffer p, int mtu) {
+        if (mtu < Ipv4Header.MIN_LENGTH || mtu > 0xffff || !isValid(p) || !Ipv4Header.dontFragment(p.data, p.offset)) {
+            return suppressed(Counter.FRAG_NEEDED_SUPPRESSED);
+        }
+        return answer(sentSide, p, mtu);
+    }
+
+    /** See {@link Translator#hostUnreachable}. */
+    int hostUnreachable(int sentSide, PacketBuffer p) {
+        if (!isValid(p)) {
+            return suppressed(Counter.HOST_UNREACHABLE_SUPPRESSED);
+        }
+        return answer(sentSide, p, -1);
+    }
+
+    private static boolean isValid(PacketBuffer p) {
+        return p.offset >= 0 && p.length >= Ipv4Header.MIN_LENGTH && p.length <= p.capacity()
+                && Ipv4Header.validate(p.data, p.offset, p.length) == Malformed.OK;
+    }
+
+    /** Fragmentation needed with {@code mtu}, or host unreachable if {@code mtu} is -1. */
+    private int answer(int sentSide, PacketBuffer p, int mtu) {
         byte[] b = p.data;
         int ip = p.offset;
-        if (p.offset < 0 || p.length < Ipv4Header.MIN_LENGTH || p.length > p.capacity()
-                || Ipv4Header.validate(b, ip, p.length) != Malformed.OK || !Ipv4Header.dontFragment(b, ip)
-                || Ipv4Header.fragmentOffset(b, ip) != 0 || mtu < Ipv4Header.MIN_LENGTH || mtu > 0xffff) {
-            return suppressed();
+        Counter suppressed = mtu < 0 ? Counter.HOST_UNREACHABLE_SUPPRESSED : Counter.FRAG_NEEDED_SUPPRESSED;
+        if (Ipv4Header.fragmentOffset(b, ip) != 0) {
+            return suppressed(suppressed);
         }
         int l4 = ip + Ipv4Header.headerLength(b, ip);
         int length = Ipv4Header.totalLength(b, ip) - (l4 - ip);
         int proto = Protocols.index(Ipv4Header.protocol(b, ip));
         if (proto < 0 || length < IcmpHeader.QUOTED_PAYLOAD_BYTES
                 || (proto == Protocols.ICMP && IcmpHeader.isError(IcmpHeader.type(b, l4)))) {
-            return suppressed();
+            return suppressed(suppressed);
         }
         boolean reverted = sentSide == Translator.OUTSIDE ? revertOutbound(b, ip, l4, length, proto)
                 : sentSide == Translator.INSIDE && revertInbound(b, ip, l4, length, proto);
         if (!reverted) {
-            return suppressed();
+            return suppressed(suppressed);
         }
         int from = sentSide == Translator.OUTSIDE ? config.insideAddress : config.outsideAddress;
-        int verdict = gateway.fragmentationNeeded(p, mtu, from);
-        return verdict == Translator.REPLY ? verdict : suppressed();
+        int verdict = mtu < 0 ? gateway.unreachable(p, IcmpHeader.CODE_HOST_UNREACHABLE, from)
+                : gateway.fragmentationNeeded(p, mtu, from);
+        return verdict == Translator.REPLY ? verdict : suppressed(suppressed);
     }
 
     /** Sent outside as outside address and gateway port: back to the inside endpoint's view. */
@@ -132,8 +155,8 @@ final class FragmentationNeeded {
         }
     }
 
-    private int suppressed() {
-        counters.increment(Counter.FRAG_NEEDED_SUPPRESSED);
+    private int suppressed(Counter reason) {
+        counters.increment(reason);
         return Translator.DROP;
     }
 }
