@@ -71,7 +71,8 @@ final class RuntimeBundles {
                 systemProperty("masq.itest.helper.jar").value(System.getProperty("masq.itest.helper.jar")),
                 frameworkProperty("felix.fileinstall.dir").value(load.toAbsolutePath() + "," + etc.toAbsolutePath()),
                 frameworkProperty("felix.fileinstall.poll").value("200"),
-                frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
+                frameworkProperty("felix.fileinstall.noInitialDelay").value("true"),
+                frameworkProperty("felix.fileinstall.enableConfigSave").value("false"));
     }
 
     static String location(String symbolicName) {
