@@ -1,6 +1,8 @@
 package masq.link.pcap;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 import com.sun.jna.Memory;
 import com.sun.jna.LastErrorException;
@@ -29,6 +31,10 @@ final class PollWaiter implements FrameWaiter {
     private final Memory counter = new Memory(8);
     private final Memory one = new Memory(8);
     private final long pollFdsAddress = Pointer.nativeValue(pollFds);
+    /** {@link #pollFds} as plain memory, read and written without a JNI call. */
+    private final ByteBuffer pollFdsView = pollFds.getByteBuffer(0, 3L * NativeIo.POLLFD_BYTES)
+            .order(ByteOrder.nativeOrder());
+
     private final long[] pausedUntil = new long[2];
     private boolean closed;
 
@@ -37,8 +43,8 @@ final class PollWaiter implements FrameWaiter {
         this.wakeFd = wakeFd;
         one.setLong(0, 1);
         for (int i = 0; i < 3; i++) {
-            pollFds.setInt(i * NativeIo.POLLFD_BYTES, i < 2 ? fds[i] : wakeFd);
-            pollFds.setShort(i * NativeIo.POLLFD_BYTES + 4, NativeIo.POLLIN);
+            pollFdsView.putInt(i * NativeIo.POLLFD_BYTES, i < 2 ? fds[i] : wakeFd);
+            pollFdsView.putShort(i * NativeIo.POLLFD_BYTES + 4, NativeIo.POLLIN);
         }
     }
 
@@ -68,7 +74,7 @@ final class PollWaiter implements FrameWaiter {
                 pausedUntil[s] = 0;
             }
             // poll(2) skips negative descriptors.
-            pollFds.setInt(s * NativeIo.POLLFD_BYTES, paused ? -1 : fds[s]);
+            pollFdsView.putInt(s * NativeIo.POLLFD_BYTES, paused ? -1 : fds[s]);
         }
         int millis = (int) Math.min(Integer.MAX_VALUE, (timeoutNanos + 999_999) / 1_000_000);
         int n = LibC.poll(pollFdsAddress, 3, millis);
@@ -77,7 +83,7 @@ final class PollWaiter implements FrameWaiter {
         }
         int ready = 0;
         for (int s = 0; s < 3; s++) {
-            short revents = pollFds.getShort(s * NativeIo.POLLFD_BYTES + 6);
+            short revents = pollFdsView.getShort(s * NativeIo.POLLFD_BYTES + 6);
             if (revents == 0) {
                 continue;
             }
