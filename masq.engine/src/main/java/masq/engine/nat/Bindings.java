@@ -9,6 +9,15 @@ import masq.engine.packet.Checksum;
  * exclusively. Two keys: the inside tuple through an {@link OpenIndex}, the gateway port through a
  * direct table (the outside address is single, so the port alone is the outside tuple).
  *
+ * <p>Port preservation for TCP: a new TCP mapping keeps the inside port when it is in the masq
+ * range and free (RFC 4787 §4.2.1 allows it; Linux's NAT does the same), and takes the next port
+ * of the cycle otherwise. A host's ports then map to the same gateway ports connection after
+ * connection, so a server keeps seeing the 4-tuples it saw: modern stacks pick a random TCP
+ * timestamp offset per 4-tuple, and a server still holding a TIME_WAIT for a gateway port that
+ * another inside connection used refuses the new SYN by PAWS (RFC 7323 §5), which costs the
+ * client a 1 s SYN retransmission. UDP and ICMP ports always come from the cycle, so a port just
+ * freed is the last one reused (RFC 6888 REQ-8; tracked TCP is exempt from its delay).
+ *
  * <p>Engine thread only. Fixed memory: every array is sized at construction.
  */
 final class Bindings {
@@ -101,7 +110,10 @@ final class Bindings {
         }
         PortAllocator allocator = ports[proto];
         int gatewayPort;
-        if (explicitPort < 0) {
+        if (explicitPort < 0 && proto == Protocols.TCP && allocator.inRange(port) && byPort[proto][port] == NONE
+                && allocator.claim(port)) {
+            gatewayPort = port; // port preservation, see the class comment
+        } else if (explicitPort < 0) {
             gatewayPort = allocator.allocate();
             if (gatewayPort < 0) {
                 return ERROR_NO_PORT;

@@ -114,6 +114,24 @@ class TranslatorTest {
     }
 
     @Test
+    @DisplayName("RFC 4787 4.2.1: TCP keeps the inside port when it is in the range and free; UDP does not")
+    void tcpPortPreservation() {
+        TestGateway g = new TestGateway(TestGateway.base().ports(1024, 65535).build());
+        g.expect(0, tcp(A, 40000, SERVER, 80).flags(TcpHeader.SYN).build(), FORWARD_OUTSIDE,
+                tcp(OUTSIDE, 40000, SERVER, 80).flags(TcpHeader.SYN).ttl(63).build());
+        g.expect(0, tcp(B, 40000, SERVER, 80).flags(TcpHeader.SYN).build(), FORWARD_OUTSIDE,
+                tcp(OUTSIDE, 1024, SERVER, 80).flags(TcpHeader.SYN).ttl(63).build());
+        g.expect(0, tcp(A, 80, SERVER, 80).flags(TcpHeader.SYN).build(), FORWARD_OUTSIDE,
+                tcp(OUTSIDE, 1025, SERVER, 80).flags(TcpHeader.SYN).ttl(63).build());
+        g.expect(0, udp(A, 50000, SERVER, 53).build(), FORWARD_OUTSIDE,
+                udp(OUTSIDE, 1024, SERVER, 53).ttl(63).build());
+        g.expect(0, tcp(B, 1026, SERVER, 80).flags(TcpHeader.SYN).build(), FORWARD_OUTSIDE,
+                tcp(OUTSIDE, 1026, SERVER, 80).flags(TcpHeader.SYN).ttl(63).build());
+        g.expect(0, tcp(A, 1026, SERVER, 80).flags(TcpHeader.SYN).build(), FORWARD_OUTSIDE,
+                tcp(OUTSIDE, 1027, SERVER, 80).flags(TcpHeader.SYN).ttl(63).build());
+    }
+
+    @Test
     @DisplayName("RFC 5382 REQ-1: TCP endpoint-independent mapping")
     void rfc5382_req1_endpointIndependentMapping() {
         TestGateway g = new TestGateway();
