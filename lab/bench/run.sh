@@ -5,6 +5,8 @@
 #     tcp_mbps          iperf3 TCP, one stream, receiver throughput (-d seconds, default 10)
 #     udp64_pps         iperf3 UDP, 64-byte payloads at -b 10G: datagrams delivered per second
 #     tcp_cps           wrk, Connection: close, new TCP connections (= requests) per second
+#                       (also: the client's SYN retransmissions, client/server retransmitted
+#                       segments, wrk's mean/max request latency)
 #     rtt_median_us     ping, 200 echoes 10 ms apart: median round trip
 # Compare two result files with lab/bench/compare.sh KERNEL_FILE MASQ_FILE.
 set -euo pipefail
@@ -52,11 +54,23 @@ bench_udp64() {
     emit udp64_lost_pct "$(jqr '.end.sum.lost_percent * 100 | floor / 100')"
 }
 
+# tcp_counter HOST NAME: a TCP counter of HOST's stack so far (nstat, absolute). SYN
+# retransmissions matter most in a connection test: a refused or lost SYN costs a connection 1 s.
+tcp_counter() {
+    nsx "$1" nstat -az "$2" | awk -v k="$2" '$1 == k { print $2 }'
+}
+
 bench_cps() {
-    local log="$TMP/wrk.log" errors
+    local log="$TMP/wrk.log" errors syn client server
+    syn=$(tcp_counter "$CLIENT" TcpExtTCPSynRetrans)
+    client=$(tcp_counter "$CLIENT" TcpRetransSegs)
+    server=$(tcp_counter outside TcpRetransSegs)
     nsx "$CLIENT" timeout $((DURATION + 20)) wrk -t "$WRK_THREADS" -c "$WRK_CONNECTIONS" -d "${DURATION}s" \
         -H 'Connection: close' "http://$OUTSIDE/small.txt" >"$log" 2>&1 || die "wrk failed: $(tail -n 1 "$log")"
     emit tcp_cps "$(awk '/^Requests\/sec:/ {printf "%d", $2}' "$log")"
+    emit tcp_cps_syn_retransmits "$(($(tcp_counter "$CLIENT" TcpExtTCPSynRetrans) - syn))"
+    emit tcp_cps_retransmits "$(($(tcp_counter "$CLIENT" TcpRetransSegs) - client))/$(($(tcp_counter outside TcpRetransSegs) - server))"
+    emit tcp_cps_latency "$(awk '$1 == "Latency" {print $2 "/" $4}' "$log")"
     # "Socket errors: connect 0, read 0, write 0, timeout 0" appears only when there were errors.
     errors=$(awk '/Socket errors:/ { for (i = 3; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) n += $i; print n + 0 }' "$log")
     emit tcp_cps_errors "${errors:-0}"
@@ -76,6 +90,17 @@ bench_rtt() {
 percentile() {
     awk -v p="$1" '{ v[NR] = $1 } END { i = int(p / 100 * NR + 0.5); if (i < 1) i = 1; if (i > NR) i = NR;
         printf "%d", v[i] * 1000 }' "$TMP/rtt"
+}
+
+# cpu_times: "total steal" jiffies of all CPUs so far (/proc/stat).
+cpu_times() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i; print t, $9 }' /proc/stat; }
+
+# emit_steal KEY BEFORE: the share of CPU time the hypervisor took from this VM since BEFORE (a
+# noisy host shows here: a wake-up of a descheduled vCPU can take milliseconds).
+emit_steal() {
+    local now
+    now=$(cpu_times)
+    emit "$1" "$(echo "$2 $now" | awk '{ d = $3 - $1; printf "%.1f", (d > 0 ? 100 * ($4 - $2) / d : 0) }')"
 }
 
 cleanup() { [ -n "$TMP" ] && rm -rf "$TMP"; }
@@ -104,10 +129,15 @@ main() {
     emit date "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     emit duration_s "$DURATION"
     # Short tests first, as a warm-up, in an order that leaves no test's tail in the next one.
+    local t
+    t=$(cpu_times)
     bench_rtt
     bench_tcp
     bench_udp64
+    emit_steal steal_pct_before_cps "$t"
+    t=$(cpu_times)
     bench_cps
+    emit_steal steal_pct_cps "$t"
 }
 
 main "$@"
