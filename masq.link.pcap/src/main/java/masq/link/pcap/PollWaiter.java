@@ -34,7 +34,6 @@ final class PollWaiter implements FrameWaiter {
     /** {@link #pollFds} as plain memory, read and written without a JNI call. */
     private final ByteBuffer pollFdsView = pollFds.getByteBuffer(0, 3L * NativeIo.POLLFD_BYTES)
             .order(ByteOrder.nativeOrder());
-
     private final long[] pausedUntil = new long[2];
     private boolean closed;
 

@@ -84,6 +84,7 @@ public final class EthernetGateway implements GatewayLink {
             sides[INSIDE].tick(receiver, nowNanos);
             sides[OUTSIDE].tick(receiver, nowNanos);
         }
+        int announced = ready;
         if (ready == 0) {
             ready = BOTH; // called without a successful await: look at both sides
         }
@@ -100,6 +101,9 @@ public final class EthernetGateway implements GatewayLink {
                     continue;
                 }
                 sides[s].count(LinkCounter.RX_FRAMES);
+                if ((announced & (1 << s)) == 0) {
+                    sides[s].count(LinkCounter.RX_UNANNOUNCED);
+                }
                 try {
                     sides[s].receive(frame, len, receiver, nowNanos);
                 } catch (RuntimeException e) {

@@ -4,6 +4,12 @@ package masq.link.pcap.ether;
 public enum LinkCounter {
     /** Frames read from the interface. */
     RX_FRAMES("rx.frames"),
+    /**
+     * Frames read although no wait announced them: after a wait that ended by its timeout or a
+     * wake-up, or a poll without a wait. A few are normal (a frame arriving just then); many mean
+     * frames waited for the engine's timeout instead of waking it.
+     */
+    RX_UNANNOUNCED("rx.unannounced"),
     /** IPv4 datagrams handed to the engine. */
     IPV4_RECEIVED("rx.ipv4"),
     /** ARP packets handled. */

@@ -300,6 +300,14 @@ class ArpResolverTest {
         assertTrue(gw.await(0));
         assertEquals(1, gw.poll(rx, 3, T0));
         assertEquals(4, gw.stats().get(0).received);
+        assertEquals(0, count(INSIDE, LinkCounter.RX_UNANNOUNCED));
+        in.inject(framed(GW_IN_MAC, A_MAC, p));
+        assertEquals(1, gw.poll(rx, 3, T0));
+        assertEquals(1, count(INSIDE, LinkCounter.RX_UNANNOUNCED), "read by a poll no wait announced");
+        in.inject(framed(GW_IN_MAC, A_MAC, p));
+        assertTrue(gw.await(0));
+        assertEquals(1, gw.poll(rx, 3, T0));
+        assertEquals(1, count(INSIDE, LinkCounter.RX_UNANNOUNCED), "announced by the wait");
     }
 
     @Test
