@@ -217,6 +217,9 @@ public class FtpHelperHotRemovalInFelixTest {
         assertEquals("link opened for the configured outside address", Ipv4.parse(GATEWAY),
                 link.config().outsideAddress);
         assertTrue("ftp helper active at the start:\n" + run("masq:helpers"), helpersListFtp());
+        String stats = run("masq:stats");
+        assertTrue("masq:stats ends with the link's counters per side:\n" + stats,
+                stats.matches("(?s)COUNTER +VALUE\n.*\ninside\\.rx\\.frames +\\d+\noutside\\.rx\\.frames +\\d+\n?"));
     }
 
     /** SYN out, SYN-ACK in, ACK out; returns the gateway port of the connection. */

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import masq.api.link.ArpEntryDTO;
 import masq.api.link.GatewayLink;
@@ -37,6 +38,8 @@ final class MemoryLink implements LinkFactory {
     private final ConcurrentLinkedQueue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
     private final BlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
     private final AtomicInteger opened = new AtomicInteger();
+    /** Datagrams handed to the engine, per side. */
+    private final AtomicLongArray received = new AtomicLongArray(2);
     /** Guards the await/wakeup handshake. */
     private final Object signal = new Object();
     private boolean woken;
@@ -96,6 +99,7 @@ final class MemoryLink implements LinkFactory {
             while (handled < maxFrames && !closed && (a = arrivals.poll()) != null) {
                 byte[] frame = new byte[FRAME_OFFSET + a.datagram().length + RX_HEADROOM];
                 System.arraycopy(a.datagram(), 0, frame, FRAME_OFFSET, a.datagram().length);
+                received.incrementAndGet(a.side());
                 receiver.receive(a.side(), frame, FRAME_OFFSET, a.datagram().length);
                 handled++;
             }
@@ -131,7 +135,16 @@ final class MemoryLink implements LinkFactory {
 
         @Override
         public List<LinkStatsDTO> stats() {
-            return List.of();
+            return List.of(stats(INSIDE, "inside"), stats(OUTSIDE, "outside"));
+        }
+
+        private LinkStatsDTO stats(int side, String name) {
+            LinkStatsDTO dto = new LinkStatsDTO();
+            dto.side = name;
+            dto.interfaceName = name.equals("inside") ? "mem0" : "mem1";
+            dto.received = received.get(side);
+            dto.counters = java.util.Map.of("rx.frames", dto.received);
+            return dto;
         }
 
         @Override

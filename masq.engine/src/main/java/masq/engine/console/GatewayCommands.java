@@ -90,10 +90,19 @@ public final class GatewayCommands {
         return mappings(protocol, host, rows);
     }
 
-    @Descriptor("show every engine counter: packets, and drops by reason")
+    @Descriptor("show every counter: the engine's packets and drops by reason, then each interface's "
+            + "(Ethernet, ARP and fragmentation events and drops), prefixed inside. and outside.")
     public Table stats() {
         Table table = new Table("COUNTER", "VALUE");
         gateway().stats().counters.forEach(table::row);
+        GatewayLinks link = links;
+        if (link != null) {
+            for (LinkStatsDTO l : link.linkStats()) {
+                if (l.counters != null) {
+                    l.counters.forEach((name, value) -> table.row(l.side + "." + name, value));
+                }
+            }
+        }
         return table;
     }
 

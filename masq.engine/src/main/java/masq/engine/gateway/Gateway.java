@@ -63,6 +63,8 @@ public final class Gateway implements GatewayAdmin, GatewayLinks {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     /** How long an admin request may wait for the engine thread. */
     static final long ADMIN_TIMEOUT_MILLIS = 2000;
+    /** How often a request that met a stopped engine looks for its successor. */
+    private static final long RESTART_POLL_MILLIS = 5;
     /** The most mapping rows copied off the engine thread for one {@code masq:table}. */
     static final int SNAPSHOT_ROWS = 65536;
 
@@ -288,18 +290,39 @@ public final class Gateway implements GatewayAdmin, GatewayLinks {
         }
     }
 
+    /**
+     * Runs {@code request} on the engine thread and waits for it. A request that meets an engine
+     * being replaced (a configuration change restarts it) waits for the new one, within the same
+     * {@value #ADMIN_TIMEOUT_MILLIS} ms.
+     */
     private <T> T call(Function<Translator, T> request) {
-        Engine current = engine;
-        if (current == null) {
-            throw new IllegalStateException("the gateway is not running");
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ADMIN_TIMEOUT_MILLIS);
+        while (true) {
+            Engine current = engine;
+            if (current == null) {
+                throw new IllegalStateException("the gateway is not running");
+            }
+            long left = deadline - System.nanoTime();
+            try {
+                return current.loop().submit(request).get(Math.max(0, left), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("the engine did not answer within " + ADMIN_TIMEOUT_MILLIS + " ms");
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof LinkEngine.Stopped) || deadline - System.nanoTime() <= 0) {
+                    throw new IllegalStateException("the engine refused the request: " + e.getCause().getMessage(),
+                            e.getCause());
+                }
+                pause(); // the engine is being replaced: try its successor
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the engine");
+            }
         }
+    }
+
+    private static void pause() {
         try {
-            return current.loop().submit(request).get(ADMIN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the engine did not answer within " + ADMIN_TIMEOUT_MILLIS + " ms");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("the engine refused the request: " + e.getCause().getMessage(),
-                    e.getCause());
+            Thread.sleep(RESTART_POLL_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the engine");

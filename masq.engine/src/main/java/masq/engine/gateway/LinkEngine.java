@@ -59,7 +59,7 @@ final class LinkEngine implements Runnable, Ipv4Receiver {
     private final Opener opener;
     private final String interfaces;
     private final LongSupplier clock;
-    private final ConcurrentLinkedQueue<Runnable> requests = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Request<?>> requests = new ConcurrentLinkedQueue<>();
     /** Bounds {@link #requests}; a request beyond it is refused, not queued. */
     private final AtomicInteger requestCount = new AtomicInteger();
     /** Each received datagram is copied here and translated in place (the link's slot is its own). */
@@ -103,7 +103,10 @@ final class LinkEngine implements Runnable, Ipv4Receiver {
         }
     }
 
-    /** Stops the engine thread, which closes the link, and waits for it; queued requests are dropped. */
+    /**
+     * Stops the engine thread, which closes the link, and waits for it; queued and later requests
+     * fail at once with {@link Stopped}.
+     */
     void stop() throws InterruptedException {
         running = false;
         Thread t = thread;
@@ -119,21 +122,51 @@ final class LinkEngine implements Runnable, Ipv4Receiver {
      * not block. The future fails with {@link RejectedExecutionException} when too many wait.
      */
     <T> CompletableFuture<T> submit(Function<Translator, T> request) {
-        CompletableFuture<T> result = new CompletableFuture<>();
+        Request<T> r = new Request<>(request);
+        if (!running) {
+            r.result.completeExceptionally(new Stopped());
+            return r.result;
+        }
         if (requestCount.incrementAndGet() > REQUEST_CAPACITY) {
             requestCount.decrementAndGet();
-            result.completeExceptionally(new RejectedExecutionException("masq engine request queue is full"));
-            return result;
+            r.result.completeExceptionally(new RejectedExecutionException("masq engine request queue is full"));
+            return r.result;
         }
-        requests.add(() -> {
+        requests.add(r);
+        // A stop between the check above and the add: the engine thread may have drained the queue
+        // already, so the request is failed here unless the drain took it.
+        if (!running && requests.remove(r)) {
+            r.result.completeExceptionally(new Stopped());
+        }
+        wake();
+        return r.result;
+    }
+
+    /** An admin request and the future that answers it. */
+    private final class Request<T> {
+        final Function<Translator, T> body;
+        final CompletableFuture<T> result = new CompletableFuture<>();
+
+        Request(Function<Translator, T> body) {
+            this.body = body;
+        }
+
+        void run() {
             try {
-                result.complete(request.apply(translator));
+                result.complete(body.apply(translator));
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }
-        });
-        wake();
-        return result;
+        }
+    }
+
+    /** Why a request failed: the engine stopped (its gateway is restarting or stopping). */
+    static final class Stopped extends RejectedExecutionException {
+        private static final long serialVersionUID = 1L;
+
+        Stopped() {
+            super("the masq engine stopped");
+        }
     }
 
     /** @return the ARP cache, or nothing while the link is down; engine thread (call through {@link #submit}) */
@@ -206,10 +239,16 @@ final class LinkEngine implements Runnable, Ipv4Receiver {
         } finally {
             // Closing may join a link's own threads, which an interrupt flag would cut short.
             boolean interrupted = Thread.interrupted();
+            running = false;
             if (link != null) {
                 close("the gateway stopped");
             }
             state = "closed";
+            Request<?> r;
+            while ((r = requests.poll()) != null) {
+                requestCount.decrementAndGet();
+                r.result.completeExceptionally(new Stopped());
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -273,7 +312,7 @@ final class LinkEngine implements Runnable, Ipv4Receiver {
     }
 
     private void runRequests() {
-        Runnable r;
+        Request<?> r;
         while ((r = requests.poll()) != null) {
             requestCount.decrementAndGet();
             r.run();

@@ -136,6 +136,19 @@ class LinkEngineTest {
     }
 
     @Test
+    void aRequestToAStoppedEngineFailsAtOnceInsteadOfTimingOut() throws Exception {
+        FakeLink link = new FakeLink();
+        LinkEngine engine = engine(() -> link);
+        assertEquals(0, (int) engine.submit(Translator::mappingCount).get(5, TimeUnit.SECONDS));
+        engine.stop();
+        java.util.concurrent.CompletableFuture<Integer> late = engine.submit(Translator::mappingCount);
+        assertTrue(late.isCompletedExceptionally(), "failed without waiting");
+        java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> late.get(1, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof LinkEngine.Stopped, e.toString());
+    }
+
+    @Test
     void aLinkThatCannotOpenIsRetriedWhileAdminRequestsAreAnswered() throws Exception {
         FakeLink link = new FakeLink();
         AtomicInteger attempts = new AtomicInteger();
