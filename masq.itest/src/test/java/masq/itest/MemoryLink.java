@@ -1,6 +1,7 @@
 package masq.itest;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -143,7 +144,7 @@ final class MemoryLink implements LinkFactory {
             dto.side = name;
             dto.interfaceName = name.equals("inside") ? "mem0" : "mem1";
             dto.received = received.get(side);
-            dto.counters = java.util.Map.of("rx.frames", dto.received);
+            dto.counters = Map.of("rx.frames", dto.received);
             return dto;
         }
 

@@ -110,8 +110,7 @@ final class Bindings {
         }
         PortAllocator allocator = ports[proto];
         int gatewayPort;
-        if (explicitPort < 0 && proto == Protocols.TCP && allocator.inRange(port) && byPort[proto][port] == NONE
-                && allocator.claim(port)) {
+        if (explicitPort < 0 && proto == Protocols.TCP && allocator.inRange(port) && allocator.claim(port)) {
             gatewayPort = port; // port preservation, see the class comment
         } else if (explicitPort < 0) {
             gatewayPort = allocator.allocate();

@@ -43,7 +43,7 @@ final class UnsendableErrors {
         if (mtu < Ipv4Header.MIN_LENGTH || mtu > 0xffff || !isValid(p) || !Ipv4Header.dontFragment(p.data, p.offset)) {
             return suppressed(Counter.FRAG_NEEDED_SUPPRESSED);
         }
-        return answer(sentSide, p, mtu);
+        return answer(sentSide, p, mtu, Counter.FRAG_NEEDED_SUPPRESSED);
     }
 
     /** See {@link Translator#hostUnreachable}. */
@@ -51,7 +51,7 @@ final class UnsendableErrors {
         if (!isValid(p)) {
             return suppressed(Counter.HOST_UNREACHABLE_SUPPRESSED);
         }
-        return answer(sentSide, p, -1);
+        return answer(sentSide, p, -1, Counter.HOST_UNREACHABLE_SUPPRESSED);
     }
 
     private static boolean isValid(PacketBuffer p) {
@@ -59,11 +59,13 @@ final class UnsendableErrors {
                 && Ipv4Header.validate(p.data, p.offset, p.length) == Malformed.OK;
     }
 
-    /** Fragmentation needed with {@code mtu}, or host unreachable if {@code mtu} is -1. */
-    private int answer(int sentSide, PacketBuffer p, int mtu) {
+    /**
+     * Fragmentation needed with {@code mtu}, or host unreachable if {@code mtu} is -1; counts
+     * {@code suppressed} when no error may be sent.
+     */
+    private int answer(int sentSide, PacketBuffer p, int mtu, Counter suppressed) {
         byte[] b = p.data;
         int ip = p.offset;
-        Counter suppressed = mtu < 0 ? Counter.HOST_UNREACHABLE_SUPPRESSED : Counter.FRAG_NEEDED_SUPPRESSED;
         if (Ipv4Header.fragmentOffset(b, ip) != 0) {
             return suppressed(suppressed);
         }

@@ -140,7 +140,7 @@ class UnsendableErrorsTest {
     @MethodSource("answered")
     @DisplayName("RFC 1812 4.3.3.1: host unreachable to the original sender, quote untranslated")
     void hostUnreachable(String name, Consumer<TestGateway> setUp, byte[] datagram, int arrival, int verdict,
-            int sentSide, byte[] fragNeeded) {
+            int sentSide, byte[] fragNeededNotUsedHere) {
         TestGateway g = new TestGateway();
         if (setUp != null) {
             setUp.accept(g);
@@ -148,15 +148,11 @@ class UnsendableErrorsTest {
         g.run(arrival, datagram);
         assertEquals(verdict, g.verdict, name);
         assertEquals(REPLY, g.translator.hostUnreachable(sentSide, g.buffer), name);
-        byte[] expected = fragNeeded.clone();
-        expected[21] = 1; // code 1, second word 0: the same error as fragmentation needed otherwise
-        expected[26] = 0;
-        expected[27] = 0;
-        expected[22] = 0;
-        expected[23] = 0;
-        int sum = masq.engine.packet.Checksum.compute(expected, 20, expected.length - 20, 0);
-        expected[22] = (byte) (sum >>> 8);
-        expected[23] = (byte) sum;
+        // The same error as fragmentation needed, with code 1 and no MTU: from the gateway's address on
+        // the sender's side to the sender, quoting the datagram as it was sent.
+        String from = sentSide == Translator.OUTSIDE ? INSIDE : OUTSIDE;
+        String to = masq.api.Ipv4.toString(masq.engine.packet.Bytes.get32(datagram, 12));
+        byte[] expected = icmp(from, to, 3, 1, 0).id(0).payload(Arrays.copyOf(datagram, 28)).build();
         byte[] got = Arrays.copyOfRange(g.buffer.data, g.buffer.offset, g.buffer.offset + g.buffer.length);
         assertArrayEquals(expected, got, () -> name + "\nexpected " + PacketBuilder.toHex(expected) + "\n but got "
                 + PacketBuilder.toHex(got));

@@ -30,6 +30,8 @@ final class PollWaiter implements FrameWaiter {
     /** The eventfd's 8-byte counter: read into {@code counter} to reset it, {@code one} written to wake. */
     private final Memory counter = new Memory(8);
     private final Memory one = new Memory(8);
+    private final long counterAddress = Pointer.nativeValue(counter);
+    private final long oneAddress = Pointer.nativeValue(one);
     private final long pollFdsAddress = Pointer.nativeValue(pollFds);
     /** {@link #pollFds} as plain memory, read and written without a JNI call. */
     private final ByteBuffer pollFdsView = pollFds.getByteBuffer(0, 3L * NativeIo.POLLFD_BYTES)
@@ -87,7 +89,7 @@ final class PollWaiter implements FrameWaiter {
                 continue;
             }
             if (s == WAKE) {
-                LibC.read(wakeFd, Pointer.nativeValue(counter), 8);
+                LibC.read(wakeFd, counterAddress, 8);
             } else if ((revents & NativeIo.POLLIN) != 0) {
                 ready |= 1 << s;
             } else {
@@ -103,7 +105,7 @@ final class PollWaiter implements FrameWaiter {
     public void wakeup() {
         synchronized (this) {
             if (!closed) {
-                LibC.write(wakeFd, Pointer.nativeValue(one), 8);
+                LibC.write(wakeFd, oneAddress, 8);
             }
         }
     }
