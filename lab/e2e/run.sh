@@ -42,7 +42,15 @@ fetch() {
     rm -f "$out"
     local rc=0
     nsx "$host" timeout 60 "$@" >"$out.log" 2>&1 || rc=$?
-    [ "$rc" -eq 0 ] || fail "$1 exited $rc ($(tail -n 1 "$out.log"))"
+    [ "$rc" -eq 0 ] || fail "$1 exited $rc ($(failure_lines "$out.log"))"
+}
+
+# failure_lines LOG: a client's last line, after the server's last reply if the log shows one
+# (curl -v: '< '); curl's own error line can be a stale message, as 7.88's in active FTP is.
+failure_lines() {
+    local reply
+    reply=$(grep -E '^< [0-9]{3}[ -]' "$1" | tail -n 1 || true)
+    echo "${reply:+last reply: $reply; }$(tail -n 1 "$1")"
 }
 
 # same_sha OUTFILE: the downloaded file equals the servers' test file.
@@ -280,6 +288,9 @@ t_masq_table_during_transfer() {
 
 # The FTP helper bundle uninstalled from the running gateway: active FTP fails; installed again from
 # the same location (the distribution's bundle/): active FTP passes. The gateway's pid never changes.
+# Both control connections come from the same client port, as a client may happen to reuse one: the
+# second reopens the first's closed session, and must still get the helper installed since.
+SWAP_CLIENT_PORT=20021
 t_ftp_active_helper_hot_swap() {
     need_console
     local gw_pid id location out new_id="" rc=0 reason
@@ -296,16 +307,18 @@ t_ftp_active_helper_hot_swap() {
     out=$(console "stop $id" "uninstall $id") || fail "stop/uninstall $id failed: $out"
     out=$(console masq:helpers) || swap_fail "$location" "masq:helpers failed: $out"
     ! awk '$1 == "ftp"' <<<"$out" | grep -q . || swap_fail "$location" "ftp is still listed after uninstall $id"
-    nsx abox timeout 40 curl -v -sS --max-time 20 -P - --disable-eprt -o "$TMP/no-helper.bin" \
-        "ftp://$OUTSIDE/$TEST_FILE" >"$TMP/no-helper.log" 2>&1 || rc=$?
+    nsx abox timeout 40 curl -v -sS --max-time 20 --local-port "$SWAP_CLIENT_PORT" -P - --disable-eprt \
+        -o "$TMP/no-helper.bin" "ftp://$OUTSIDE/$TEST_FILE" >"$TMP/no-helper.log" 2>&1 || rc=$?
     [ "$rc" -ne 0 ] || swap_fail "$location" "active FTP passed with the helper uninstalled"
     reason=$(grep -E '^< 5[0-9][0-9] |^curl: ' "$TMP/no-helper.log" | head -n 1 || true)
+    grep -q '^< 5[0-9][0-9] Illegal PORT' "$TMP/no-helper.log" ||
+        swap_fail "$location" "without the helper, vsftpd did not refuse the inside address in PORT ($reason)"
 
     new_id=$(install_helper "$location") || fail "$new_id"
-    ftp_curl "$TMP/ftp-swap.bin" -P - --disable-eprt
+    ftp_curl "$TMP/ftp-swap.bin" --local-port "$SWAP_CLIENT_PORT" -P - --disable-eprt
     log_has "$TMP/ftp-swap.bin" '^> PORT ' PORT
     [ "$(gateway_pid)" = "$gw_pid" ] || fail "the gateway's pid changed from $gw_pid to $(gateway_pid)"
-    echo "bundle $id uninstalled: active FTP failed (curl exit $rc: ${reason:-?}); installed again as bundle $new_id: passed; gateway pid $gw_pid throughout"
+    echo "bundle $id uninstalled: active FTP failed (curl exit $rc: ${reason:-?}); installed again as bundle $new_id: passed from the same client port $SWAP_CLIENT_PORT; gateway pid $gw_pid throughout"
 }
 
 # install_helper LOCATION: installs and starts the helper jar, waits (10 s at most) until

@@ -62,6 +62,8 @@ public enum Counter {
     PORTS_EXHAUSTED_ICMP("ports.exhausted.icmp"),
     /** A closed TCP session whose binding was reclaimed for a new flow in an exhausted range. */
     TCP_RECLAIMED_CLOSED("tcp.reclaimed.closed"),
+    /** A SYN on a closed TCP session began a new connection there, its helper chosen afresh. */
+    TCP_REOPENED("tcp.reopened"),
     DROP_FRAGMENT_LIMIT("drop.fragment.limit"),
     DROP_FRAGMENT_TIMEOUT("drop.fragment.timeout"),
     DROP_FRAGMENT_FIRST_DROPPED("drop.fragment.first-dropped"),

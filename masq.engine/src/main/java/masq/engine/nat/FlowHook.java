@@ -33,7 +33,11 @@ public interface FlowHook {
                 gatewayPort);
     }
 
-    /** A mapping with a helper ended (expired or flushed); its number may be reused after this. */
+    /**
+     * A mapping with a helper ended (expired or flushed); its number may be reused after this. A
+     * closed TCP session that a new SYN reopens ends here too, and is then created again under a
+     * new id on the same number.
+     */
     void mappingRemoved(int mapping, long id, int helper);
 
     /**

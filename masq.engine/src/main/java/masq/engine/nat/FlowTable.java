@@ -208,6 +208,9 @@ final class FlowTable implements TimerWheel.Expiry {
         int state = sessions.tcpState[s];
         if (proto == Protocols.TCP) {
             int before = state;
+            if (TcpState.reopens(before, tcpFlags)) {
+                renew(s, outbound);
+            }
             state = TcpState.next(state, tcpFlags, outbound);
             sessions.tcpState[s] = (byte) state;
             if (TcpState.closed(state)) {
@@ -217,6 +220,27 @@ final class FlowTable implements TimerWheel.Expiry {
             }
         }
         sessions.wheel.touch(s, now() + timeout(proto, state));
+    }
+
+    /**
+     * Session {@code s}, closed, carries a new connection (a SYN without ACK): as Linux kills and
+     * recreates the conntrack, the old connection ends for the hook (its helper attachment, sequence
+     * adjustments and expectations go) and the new one is offered to it afresh under a new id, on
+     * the same binding and port. Without this a reopened connection would keep the helper of its
+     * predecessor, or lack one that was installed since.
+     */
+    private void renew(int s, boolean outbound) {
+        int helper = sessions.helper[s];
+        long oldId = sessions.id[s];
+        sessions.renew(s);
+        if (helper != FlowHook.NO_HELPER) {
+            hook.mappingRemoved(s, oldId, helper);
+        }
+        int b = sessions.binding[s];
+        sessions.helper[s] = hook.mappingCreated(s, sessions.id[s], Protocols.ipProtocol(Protocols.TCP), outbound,
+                bindings.insideAddress[b], bindings.insidePort[b], sessions.remoteAddress[s], sessions.remotePort[s],
+                bindings.masqPort[b]);
+        counters.increment(Counter.TCP_REOPENED);
     }
 
     int timeout(int proto, int tcpState) {

@@ -121,6 +121,12 @@ final class Sessions {
         return s;
     }
 
+    /** Gives live session {@code s} a new id and no helper: it carries a new connection. */
+    void renew(int s) {
+        helper[s] = NO_HELPER;
+        id[s] = ++lastId;
+    }
+
     /** Frees a session; its binding may be left without sessions. */
     void remove(int s, Bindings bindings) {
         int b = binding[s];

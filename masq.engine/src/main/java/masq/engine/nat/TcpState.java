@@ -13,8 +13,9 @@ import masq.engine.packet.TcpHeader;
  * closed session reopens it on the same binding and port, as Linux conntrack does for a SYN in
  * TIME_WAIT or CLOSE (and as an end host may accept a SYN in TIME-WAIT, RFC 1122 §4.2.2.13): a
  * client reusing its port soon after a close keeps its mapping instead of waiting out the 4 min of
- * RFC 5382 REQ-5 / RFC 7857 §2.2. A SYN on a half-closed session does not (one side may still be
- * sending). Closed sessions are also the only ones {@link FlowTable} may reclaim when a port range
+ * RFC 5382 REQ-5 / RFC 7857 §2.2. The reopened session carries a new connection: new id, helper
+ * chosen afresh, nothing of the old one's helper state ({@code FlowTable}). A SYN on a half-closed
+ * session does not reopen it (one side may still be sending). Closed sessions are also the only ones {@link FlowTable} may reclaim when a port range
  * is exhausted.
  */
 final class TcpState {
@@ -43,7 +44,7 @@ final class TcpState {
             return state | RST;
         }
         if ((flags & TcpHeader.SYN) != 0) {
-            if (closed(state) && (flags & TcpHeader.ACK) == 0) {
+            if (reopens(state, flags)) {
                 state = 0;
             }
             state |= outbound ? OUT_SYN : IN_SYN;
@@ -54,6 +55,11 @@ final class TcpState {
             state |= outbound ? OUT_FIN : IN_FIN;
         }
         return state;
+    }
+
+    /** True if a segment with {@code flags} starts a new connection on a session in {@code state}. */
+    static boolean reopens(int state, int flags) {
+        return closed(state) && (flags & (TcpHeader.SYN | TcpHeader.ACK | TcpHeader.RST)) == TcpHeader.SYN;
     }
 
     /** True while the established timeout applies. */

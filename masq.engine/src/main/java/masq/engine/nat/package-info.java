@@ -34,7 +34,9 @@
  * <li>TCP state needs both SYNs (in either order, so simultaneous open works) for the
  * established timeout; half-closed stays established; both FINs or an RST give the transitory
  * timeout (RFC 7857 §2.2 keeps a reset session 4 minutes, while ports remain). A SYN without ACK
- * on a closed session reopens it on the same port, as Linux conntrack does in TIME_WAIT and CLOSE.
+ * on a closed session reopens it on the same port, as Linux conntrack does in TIME_WAIT and CLOSE;
+ * for the {@link masq.engine.nat.FlowHook} the old connection ends there and a new one begins, so
+ * its helper is chosen afresh ({@code tcp.reopened}).
  * New timeouts apply to a session at its next packet.</li>
  * <li>ICMP errors are translated only through a session matching the quoted datagram; they never
  * create, refresh or remove one. The quoted transport checksum is adjusted when it was quoted

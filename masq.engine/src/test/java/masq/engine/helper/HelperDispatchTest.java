@@ -28,6 +28,7 @@ import masq.engine.nat.Counter;
 import masq.engine.nat.InboundSource;
 import masq.engine.nat.Timeouts;
 import masq.engine.nat.Translator;
+import masq.engine.packet.TcpHeader;
 
 /** Which packets reach a helper, what happens when it fails, and what its removal leaves behind. */
 class HelperDispatchTest {
@@ -173,6 +174,57 @@ class HelperDispatchTest {
         g.out(tcp(A, 40002, SERVER, 21).payload("flow of the second\r\n").build());
         assertEquals(1, first.calls.size());
         assertEquals(List.of("OUTBOUND 1000 flow of the second\r\n"), second.calls);
+    }
+
+    /** Closes the session of {@link #ftpSession} (both FINs and the last ACK): TIME_WAIT. */
+    private void closeFtpSession(int clientSeq, int serverSeq) {
+        g.out(tcp(A, 40000, SERVER, 21).flags(TcpHeader.FIN | ACK).seq(clientSeq, serverSeq).build());
+        g.in(tcp(SERVER, 21, OUTSIDE, 61000).flags(TcpHeader.FIN | ACK).seq(serverSeq, clientSeq + 1).build());
+        g.out(tcp(A, 40000, SERVER, 21).flags(ACK).seq(clientSeq + 1, serverSeq + 1).build());
+        assertEquals("TIME_WAIT", g.translator.mappings(10, g.dispatch::helperName).get(0).state);
+    }
+
+    @Test
+    void aClientReusingItsPortAfterAHelperWasInstalledGetsTheHelper() {
+        ftpSession();
+        closeFtpSession(1000, 5000);
+        TestHelpers.Recording ftp = TestHelpers.recording();
+        g.install(ftp, "ftp", "tcp", 21);
+        g.out(tcp(A, 40000, SERVER, 21).flags(SYN).seq(7999, 0).build());
+        assertEquals(FORWARD_OUTSIDE, g.verdict);
+        g.in(tcp(SERVER, 21, OUTSIDE, 61000).flags(SYN | ACK).seq(8999, 8000).build());
+        g.out(tcp(A, 40000, SERVER, 21).seq(8000, 9000).payload("USER x\r\n").build());
+        assertEquals(List.of("OUTBOUND 8000 USER x\r\n"), ftp.calls, "the reopened connection is the helper's");
+        assertEquals("ftp", g.translator.mappings(10, g.dispatch::helperName).get(0).helper);
+        assertEquals(1, g.count(Counter.TCP_REOPENED));
+        assertEquals(1, g.count(Counter.MAPPINGS_CREATED), "the same session and port");
+    }
+
+    @Test
+    void aReopenedConnectionStartsWithoutItsPredecessorsHelperStateOrSequenceAdjustment() {
+        TestHelpers.Recording ftp = new TestHelpers.Recording((c, p) -> {
+            c.state("state-of-" + c.flow().id());
+            if (p.startsWith("PORT")) {
+                c.replace(0, p.length() - 2, "PORT 203,0,113,1,238,72");
+            }
+            return Verdict.ACCEPT;
+        });
+        g.install(ftp, "ftp", "tcp", 21);
+        ftpSession();
+        g.out(tcp(A, 40000, SERVER, 21).seq(1000, 5000).payload("PORT 192,168,0,2,4,1\r\n").build());
+        closeFtpSession(1022, 5000);
+        assertEquals(List.of(), ftp.ended, "TIME_WAIT: the connection may still be reopened or expire");
+
+        g.out(tcp(A, 40000, SERVER, 21).flags(SYN).seq(1024, 0).build());
+        assertEquals(List.of("1 state-of-1"), ftp.ended, "the old connection ended for the helper");
+        g.expect("the new SYN is not shifted by the old +3", OUT,
+                tcp(SERVER, 21, OUTSIDE, 61000).flags(SYN | ACK).seq(9000, 1025).build(), FORWARD_INSIDE,
+                tcp(SERVER, 21, A, 40000).flags(SYN | ACK).seq(9000, 1025).ttl(63).build());
+        g.expect("payload of the new connection: sequence untouched", INSIDE,
+                tcp(A, 40000, SERVER, 21).seq(1025, 9001).payload("NOOP\r\n").build(), FORWARD_OUTSIDE,
+                tcp(OUTSIDE, 61000, SERVER, 21).seq(1025, 9001).payload("NOOP\r\n").ttl(63).build());
+        assertEquals("OUTBOUND 1025 NOOP\r\n", ftp.calls.get(ftp.calls.size() - 1));
+        assertEquals(1, g.registry.snapshot().byName("ftp").flows(), "one connection attached, not two");
     }
 
     @Test

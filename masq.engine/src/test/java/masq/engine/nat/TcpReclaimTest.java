@@ -254,6 +254,7 @@ class TcpReclaimTest {
         g.in(tcp(SERVER, 80, OUTSIDE, gw).flags(SYN | ACK).build());
         assertEquals("ESTABLISHED", row(g, gw).state);
         assertEquals(1, g.count(Counter.MAPPINGS_CREATED), "no new mapping");
+        assertEquals(1, g.count(Counter.TCP_REOPENED));
         g.advanceSeconds(Timeouts.TCP_TRANSITORY_SECONDS + 1);
         assertEquals("ESTABLISHED", row(g, gw).state, "the reopened session has the established timeout");
     }
@@ -264,6 +265,7 @@ class TcpReclaimTest {
         int gw = connect(g, FIRST_CLIENT_PORT, "CLOSE_WAIT");
         g.out(tcp(A, FIRST_CLIENT_PORT, SERVER, 80).flags(SYN).build());
         assertEquals("CLOSE_WAIT", row(g, gw).state);
+        assertEquals(0, g.count(Counter.TCP_REOPENED));
     }
 
     @Test
