@@ -48,11 +48,11 @@ import masq.engine.nat.Translator;
  * for exactly the configured addresses). It answers the admin API by running requests on that
  * thread between two batches of packets.
  *
- * <p>A configuration change that touches only timeouts applies to the running engine; any other
- * change (an outside address that changed, as with {@code ip_dynaddr}) stops the engine, closing the
- * link, and starts a new one with the new settings: the link is reopened and the mappings are
- * flushed (they were made for the old addresses or ranges). A bad value is logged naming the key and
- * changes nothing. A link that cannot be opened (no such interface yet, no permission, no link
+ * <p>A configuration change that touches only timeouts or {@code busy.poll} applies to the running
+ * engine; any other change (an outside address that changed, as with {@code ip_dynaddr}) stops the
+ * engine, closing the link, and starts a new one with the new settings: the link is reopened and the
+ * mappings are flushed (they were made for the old addresses or ranges). A bad value is logged
+ * naming the key and changes nothing. A link that cannot be opened (no such interface yet, no permission, no link
  * bundle) leaves the engine and the admin API running; the error is logged once, shown by
  * {@code masq:status}, and the link is retried every few seconds.
  */
@@ -112,9 +112,10 @@ public final class Gateway implements GatewayAdmin, GatewayLinks {
             throw e;
         }
         engine = start(settings);
-        LOG.info("gateway started: inside {} on {}, outside {} on {}, ports {}", settings.engine().insideCidr(),
+        LOG.info("gateway started: inside {} on {}, outside {} on {}, ports {}{}", settings.engine().insideCidr(),
                 settings.insideInterface(), settings.engine().outsideCidr(), settings.outsideInterface(),
-                settings.engine().ports());
+                settings.engine().ports(),
+                settings.busyPollMicros() == 0 ? "" : ", busy poll " + settings.busyPollMicros() + " us");
     }
 
     @Modified
@@ -127,11 +128,13 @@ public final class Gateway implements GatewayAdmin, GatewayLinks {
             return;
         }
         Engine old = engine;
-        if (settings.sameButTimeouts(old.settings())) {
+        if (settings.sameButLiveKeys(old.settings())) {
             call(t -> t.setTimeouts(settings.engine().timeouts().toDTO()));
+            old.loop().busyPoll(settings.busyPollMicros());
             engine = new Engine(settings, old.loop(), old.dispatch());
             warnBelowRfcMinima(settings.engine().timeouts());
-            LOG.info("{}: timeouts now {}", GatewaySettings.PID, settings.engine().timeouts());
+            LOG.info("{}: timeouts now {}, busy poll {} us", GatewaySettings.PID, settings.engine().timeouts(),
+                    settings.busyPollMicros());
             return;
         }
         int flushed = call(Translator::mappingCount);
@@ -247,6 +250,7 @@ public final class Gateway implements GatewayAdmin, GatewayLinks {
         LinkConfigDTO linkConfig = settings.linkConfig();
         LinkEngine loop = new LinkEngine(translator, () -> openLink(linkConfig),
                 settings.insideInterface() + "/" + settings.outsideInterface(), System::nanoTime);
+        loop.busyPoll(settings.busyPollMicros());
         loop.start();
         warnBelowRfcMinima(settings.engine().timeouts());
         return new Engine(settings, loop, dispatch);

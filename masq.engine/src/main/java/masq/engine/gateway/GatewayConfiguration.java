@@ -57,6 +57,11 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(required = false, description = "Most inside hosts tracked")
     int limits_hosts() default 4096;
 
+    @AttributeDefinition(required = false, min = "0", max = "1000000", description = "Microseconds the engine "
+            + "thread keeps polling the interfaces after a frame before it sleeps: lower latency for CPU time; "
+            + "0 sleeps at once")
+    int busy_poll() default 0;
+
     @AttributeDefinition(required = false, description = "Which inbound packets a mapping admits", options = {
         @Option(value = "address-and-port-dependent", label = "only the remote address and port the host sent to"),
         @Option(value = "address-dependent", label = "only remote addresses the host sent to"),

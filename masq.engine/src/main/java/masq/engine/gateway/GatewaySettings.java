@@ -19,10 +19,12 @@ import masq.engine.nat.Timeouts;
  * @param outsideInterface the outside interface name
  * @param outsideGateway   the next hop beyond the outside network, or 0 for none
  * @param engine           what the translator needs
+ * @param busyPollMicros   how long the engine thread polls after a frame before it waits (key
+ *                         {@code busy.poll}), 0 to {@value LinkEngine#MAX_BUSY_POLL_MICROS}
  * @param values           the checked values by key, as text, to tell what a change touches
  */
 record GatewaySettings(String insideInterface, String outsideInterface, int outsideGateway, EngineConfig engine,
-        Map<String, String> values) {
+        int busyPollMicros, Map<String, String> values) {
     static final String PID = "masq.gateway";
     private static final Pattern RANGE = Pattern.compile("\\s*(\\d{1,5})\\s*-\\s*(\\d{1,5})\\s*");
     private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.:@-]{1,15}");
@@ -32,7 +34,10 @@ record GatewaySettings(String insideInterface, String outsideInterface, int outs
     private static final java.util.Set<String> KEYS = java.util.Set.of("inside.interface", "inside.address",
             "inside.networks", "outside.interface", "outside.address", "outside.gateway", "ports", "timeout.tcp",
             "timeout.tcpfin", "timeout.udp", "timeout.icmp", "limits.mappings", "limits.mappings.per.host",
-            "limits.hosts", "filtering");
+            "limits.hosts", "filtering", "busy.poll");
+    /** Keys whose change applies to the running engine; any other change restarts it. */
+    private static final java.util.Set<String> LIVE_KEYS = java.util.Set.of("timeout.tcp", "timeout.tcpfin",
+            "timeout.udp", "timeout.icmp", "busy.poll");
 
     /**
      * @throws IllegalArgumentException naming the PID, the key and the value of the first bad value
@@ -74,7 +79,7 @@ record GatewaySettings(String insideInterface, String outsideInterface, int outs
             return new GatewaySettings(interfaceName(properties, "inside.interface"),
                     interfaceName(properties, "outside.interface"),
                     gateway.isBlank() ? 0 : address("outside.gateway", gateway.trim()), engine.build(),
-                    java.util.Collections.unmodifiableMap(values));
+                    busyPoll(optional(properties, "busy.poll", "0")), java.util.Collections.unmodifiableMap(values));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(PID + ": " + e.getMessage(), e);
         }
@@ -101,14 +106,17 @@ record GatewaySettings(String insideInterface, String outsideInterface, int outs
         return slash < 0 ? 32 : Integer.parseInt(cidr.substring(slash + 1));
     }
 
-    /** @return whether the two differ at most in timeouts, which apply without restarting the engine */
-    boolean sameButTimeouts(GatewaySettings other) {
-        return other != null && withoutTimeouts(values).equals(withoutTimeouts(other.values));
+    /**
+     * @return whether the two differ at most in keys that apply without restarting the engine (the
+     *     timeouts and {@code busy.poll})
+     */
+    boolean sameButLiveKeys(GatewaySettings other) {
+        return other != null && withoutLiveKeys(values).equals(withoutLiveKeys(other.values));
     }
 
-    private static Map<String, String> withoutTimeouts(Map<String, String> values) {
+    private static Map<String, String> withoutLiveKeys(Map<String, String> values) {
         Map<String, String> rest = new java.util.TreeMap<>(values);
-        rest.keySet().removeIf(key -> key.startsWith("timeout."));
+        rest.keySet().removeAll(LIVE_KEYS);
         return rest;
     }
 
@@ -143,6 +151,15 @@ record GatewaySettings(String insideInterface, String outsideInterface, int outs
             throw new IllegalArgumentException(key + " '" + value + "' is not a positive whole number");
         }
         return Integer.parseInt(text);
+    }
+
+    private static int busyPoll(String text) {
+        String t = text.trim();
+        if (!t.matches("\\d{1,7}") || Integer.parseInt(t) > LinkEngine.MAX_BUSY_POLL_MICROS) {
+            throw new IllegalArgumentException("busy.poll '" + text + "' is not a whole number of microseconds from 0 to "
+                    + LinkEngine.MAX_BUSY_POLL_MICROS);
+        }
+        return Integer.parseInt(t);
     }
 
     private static int[] range(String text) {

@@ -28,6 +28,11 @@ import masq.engine.packet.PacketBuffer;
  * let the link hand up to {@value #POLL_BATCH} datagrams to {@link #receive}, which translates each
  * and sends it on by its verdict; tick the translator's clock when idle.
  *
+ * <p>Busy polling ({@link #busyPoll}, the {@code busy.poll} key): for that long after the last
+ * frame, the thread polls the link again at once instead of waiting. A sleeping thread is woken by
+ * the kernel when a frame arrives, and on a VM whose idle vCPU halts that wake-up costs more than
+ * translating the frame; polling keeps the vCPU awake, at the cost of the CPU time spent polling.
+ *
  * <p>Opening the link can fail (no such interface yet, no permission): the error is logged once per
  * distinct message, shown by {@link #linkState}, and the open is retried every
  * {@value #RETRY_SECONDS} s, while the translator keeps answering admin requests. So a gateway
@@ -48,6 +53,8 @@ final class LinkEngine implements Runnable, Ipv4Receiver {
     static final long AWAIT_NANOS = 50_000_000L;
     /** How often an idle engine advances the translator's clock (expiry). */
     static final long TICK_NANOS = 100_000_000L;
+    /** The longest busy-poll window ({@code busy.poll}), microseconds. */
+    static final int MAX_BUSY_POLL_MICROS = 1_000_000;
     /** Admin requests that may wait for the engine thread. */
     static final int REQUEST_CAPACITY = 256;
     /** The largest datagram the engine handles in its own buffers, with room to grow an ICMP error. */
@@ -75,11 +82,15 @@ final class LinkEngine implements Runnable, Ipv4Receiver {
     private volatile GatewayLink published;
     private volatile String state = "opening";
     private volatile boolean running = true;
+    /** How long after the last frame the thread polls instead of waiting; 0: it waits at once. */
+    private volatile long busyPollNanos;
     private volatile Thread thread;
     /** Engine thread only: the clock of the current poll, the next open attempt, the last idle tick. */
     private long now;
     private long nextOpenNanos;
     private long lastTickNanos;
+    /** Engine thread only: until when the thread polls instead of waiting (the last frame + the window). */
+    private long busyUntilNanos;
     private String lastError;
 
     /**
@@ -93,6 +104,18 @@ final class LinkEngine implements Runnable, Ipv4Receiver {
         this.opener = opener;
         this.interfaces = interfaces;
         this.clock = clock;
+    }
+
+    /**
+     * Sets the busy-poll window; any thread, applies from the next wait.
+     *
+     * @param micros 0 to {@value #MAX_BUSY_POLL_MICROS}
+     */
+    void busyPoll(int micros) {
+        if (micros < 0 || micros > MAX_BUSY_POLL_MICROS) {
+            throw new IllegalArgumentException("busy poll " + micros + " us is not within 0-" + MAX_BUSY_POLL_MICROS);
+        }
+        busyPollNanos = micros * 1000L;
     }
 
     synchronized void start() {
@@ -212,6 +235,7 @@ final class LinkEngine implements Runnable, Ipv4Receiver {
     public void run() {
         nextOpenNanos = clock.getAsLong();
         lastTickNanos = nextOpenNanos;
+        busyUntilNanos = nextOpenNanos;
         try {
             while (running) {
                 long t = clock.getAsLong();
@@ -229,9 +253,13 @@ final class LinkEngine implements Runnable, Ipv4Receiver {
                         return;
                     }
                 } else {
-                    link.await(AWAIT_NANOS);
+                    if (t - busyUntilNanos >= 0) {
+                        link.await(AWAIT_NANOS);
+                    }
                     now = clock.getAsLong();
-                    link.poll(this, POLL_BATCH, now);
+                    if (link.poll(this, POLL_BATCH, now) > 0) {
+                        busyUntilNanos = now + busyPollNanos;
+                    }
                 }
             }
         } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package masq.engine.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -143,7 +144,7 @@ class LinkEngineTest {
         engine.stop();
         java.util.concurrent.CompletableFuture<Integer> late = engine.submit(Translator::mappingCount);
         assertTrue(late.isCompletedExceptionally(), "failed without waiting");
-        java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+        java.util.concurrent.ExecutionException e = assertThrows(
                 java.util.concurrent.ExecutionException.class, () -> late.get(1, TimeUnit.SECONDS));
         assertTrue(e.getCause() instanceof LinkEngine.Stopped, e.toString());
     }
@@ -183,6 +184,50 @@ class LinkEngineTest {
         } finally {
             engine.stop();
         }
+    }
+
+    @Test
+    void withBusyPollingTheEngineDoesNotWaitWithinTheWindowAfterAFrame() throws Exception {
+        FakeLink link = new FakeLink();
+        LinkEngine engine = engine(() -> link);
+        try {
+            engine.busyPoll(1000);
+            waitFor(() -> link.awaits.get() > 2, "waits before any frame");
+            link.arrive(GatewayLink.INSIDE, PacketBuilder.udp(A, 1025, SERVER, 53).build());
+            waitFor(() -> link.sent.size() == 1, "the frame sent");
+            int waits = link.awaits.get();
+            int polls = link.polls.get();
+            waitFor(() -> link.polls.get() > polls + 1000, "polls without waiting");
+            assertTrue(link.awaits.get() <= waits + 1, "no wait within 1 ms of the frame on the engine's clock");
+            clock.addAndGet(1_000_000L);
+            waitFor(() -> link.awaits.get() > waits + 2, "waits again once the window has passed");
+        } finally {
+            engine.stop();
+        }
+    }
+
+    @Test
+    void withoutBusyPollingTheEngineWaitsRightAfterAFrame() throws Exception {
+        FakeLink link = new FakeLink();
+        LinkEngine engine = engine(() -> link);
+        try {
+            link.arrive(GatewayLink.INSIDE, PacketBuilder.udp(A, 1025, SERVER, 53).build());
+            waitFor(() -> link.sent.size() == 1, "the frame sent");
+            int waits = link.awaits.get();
+            waitFor(() -> link.awaits.get() > waits + 2, "waits on a frozen clock");
+        } finally {
+            engine.stop();
+        }
+    }
+
+    @Test
+    void aBusyPollWindowOutOfRangeIsRefused() {
+        LinkEngine engine = new LinkEngine(translator(), FakeLink::new, "in0/out0", clock::get);
+        engine.busyPoll(LinkEngine.MAX_BUSY_POLL_MICROS);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> engine.busyPoll(LinkEngine.MAX_BUSY_POLL_MICROS + 1));
+        assertEquals("busy poll 1000001 us is not within 0-1000000", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> engine.busyPoll(-1));
     }
 
     @Test
@@ -226,6 +271,8 @@ class LinkEngineTest {
         volatile int outsideMtu = 1500;
         volatile boolean closed;
         volatile boolean closedInterrupted;
+        final AtomicInteger awaits = new AtomicInteger();
+        final AtomicInteger polls = new AtomicInteger();
 
         /** The link gives up on a datagram it queued: the next poll hands it to {@code unresolved}. */
         synchronized void giveUp(Sent queued) {
@@ -247,6 +294,7 @@ class LinkEngineTest {
 
         @Override
         public int poll(Ipv4Receiver receiver, int maxFrames, long nowNanos) {
+            polls.incrementAndGet();
             int handled = 0;
             Object[] a;
             while (handled < maxFrames && (a = next()) != null) {
@@ -267,6 +315,7 @@ class LinkEngineTest {
 
         @Override
         public boolean await(long timeoutNanos) throws InterruptedException {
+            awaits.incrementAndGet();
             Thread.sleep(1);
             return false;
         }

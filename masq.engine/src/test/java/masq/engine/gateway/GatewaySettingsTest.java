@@ -1,0 +1,56 @@
+package masq.engine.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Reading PID masq.gateway: busy.poll, and which changes apply to the running engine. */
+class GatewaySettingsTest {
+    private static Map<String, Object> seed() {
+        Map<String, Object> p = new HashMap<>();
+        p.put("inside.interface", "in0");
+        p.put("inside.address", "192.168.0.1/24");
+        p.put("outside.interface", "out0");
+        p.put("outside.address", "203.0.113.1/24");
+        return p;
+    }
+
+    private static GatewaySettings with(String key, String value) {
+        Map<String, Object> p = seed();
+        p.put(key, value);
+        return GatewaySettings.parse(p);
+    }
+
+    @Test
+    void busyPollIsOffUnlessSet() {
+        assertEquals(0, GatewaySettings.parse(seed()).busyPollMicros());
+        assertEquals(20000, with("busy.poll", " 20000 ").busyPollMicros());
+        assertEquals(LinkEngine.MAX_BUSY_POLL_MICROS, with("busy.poll", "1000000").busyPollMicros());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1000001", "-1", "fast", "", "1e3", "20 ms"})
+    void aBadBusyPollIsRefusedNamingTheKey(String value) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> with("busy.poll", value));
+        assertEquals("masq.gateway: busy.poll '" + value + "' is not a whole number of microseconds from 0 to 1000000",
+                e.getMessage());
+    }
+
+    @Test
+    void timeoutsAndBusyPollApplyLiveAnythingElseRestartsTheEngine() {
+        GatewaySettings base = GatewaySettings.parse(seed());
+        assertTrue(with("busy.poll", "500").sameButLiveKeys(base));
+        assertTrue(with("timeout.udp", "600").sameButLiveKeys(base));
+        assertFalse(with("ports", "1024-65535").sameButLiveKeys(base));
+        assertFalse(with("outside.address", "198.51.100.7/24").sameButLiveKeys(base));
+        assertFalse(base.sameButLiveKeys(null));
+    }
+}
