@@ -7,7 +7,8 @@ public enum LinkCounter {
     /**
      * Frames read although no wait announced them: after a wait that ended by its timeout or a
      * wake-up, or a poll without a wait. A few are normal (a frame arriving just then); many mean
-     * frames waited for the engine's timeout instead of waking it.
+     * frames waited for the engine's timeout instead of waking it, unless the gateway busy-polls
+     * ({@code busy.poll}): then every frame found while polling counts here.
      */
     RX_UNANNOUNCED("rx.unannounced"),
     /** IPv4 datagrams handed to the engine. */
