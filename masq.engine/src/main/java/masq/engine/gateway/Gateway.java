@@ -52,9 +52,9 @@ import masq.engine.nat.Translator;
  * engine; any other change (an outside address that changed, as with {@code ip_dynaddr}) stops the
  * engine, closing the link, and starts a new one with the new settings: the link is reopened and the
  * mappings are flushed (they were made for the old addresses or ranges). A bad value is logged
- * naming the key and changes nothing. A link that cannot be opened (no such interface yet, no permission, no link
- * bundle) leaves the engine and the admin API running; the error is logged once, shown by
- * {@code masq:status}, and the link is retried every few seconds.
+ * naming the key and changes nothing. A link that cannot be opened (no such interface yet, no
+ * permission, no link bundle) leaves the engine and the admin API running; the error is logged
+ * once, shown by {@code masq:status}, and the link is retried every few seconds.
  */
 @Component(configurationPid = GatewaySettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {GatewayAdmin.class, GatewayLinks.class}, immediate = true)

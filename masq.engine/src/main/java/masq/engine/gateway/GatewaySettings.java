@@ -156,8 +156,8 @@ record GatewaySettings(String insideInterface, String outsideInterface, int outs
     private static int busyPoll(String text) {
         String t = text.trim();
         if (!t.matches("\\d{1,7}") || Integer.parseInt(t) > LinkEngine.MAX_BUSY_POLL_MICROS) {
-            throw new IllegalArgumentException("busy.poll '" + text + "' is not a whole number of microseconds from 0 to "
-                    + LinkEngine.MAX_BUSY_POLL_MICROS);
+            throw new IllegalArgumentException("busy.poll '" + text
+                    + "' is not a whole number of microseconds from 0 to " + LinkEngine.MAX_BUSY_POLL_MICROS);
         }
         return Integer.parseInt(t);
     }

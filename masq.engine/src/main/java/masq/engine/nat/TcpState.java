@@ -15,8 +15,8 @@ import masq.engine.packet.TcpHeader;
  * client reusing its port soon after a close keeps its mapping instead of waiting out the 4 min of
  * RFC 5382 REQ-5 / RFC 7857 §2.2. The reopened session carries a new connection: new id, helper
  * chosen afresh, nothing of the old one's helper state ({@code FlowTable}). A SYN on a half-closed
- * session does not reopen it (one side may still be sending). Closed sessions are also the only ones {@link FlowTable} may reclaim when a port range
- * is exhausted.
+ * session does not reopen it (one side may still be sending). Closed sessions are also the only
+ * ones {@link FlowTable} may reclaim when a port range is exhausted.
  */
 final class TcpState {
     static final int OUT_SYN = 0x01;
