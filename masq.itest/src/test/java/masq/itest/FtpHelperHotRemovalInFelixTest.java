@@ -1,5 +1,7 @@
 package masq.itest;
 
+import static masq.itest.Waits.WAIT_MILLIS;
+import static masq.itest.Waits.waitFor;
 import static masq.itest.TcpSegment.SYN;
 import static masq.itest.TcpSegment.tcp;
 import static org.junit.Assert.assertEquals;
@@ -12,7 +14,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,7 +53,6 @@ public class FtpHelperHotRemovalInFelixTest {
     private static final Path WORK = Path.of(System.getProperty("masq.itest.work", "target/itest-work"),
             "ftp-hot-removal");
     private static final String FTP_BUNDLE = "masq.helper.ftp";
-    private static final long WAIT_MILLIS = 10_000;
     /** How long to wait for a datagram that must not come. */
     private static final long QUIET_MILLIS = 300;
     private static final int LINK_RANKING = 1000;
@@ -328,16 +328,6 @@ public class FtpHelperHotRemovalInFelixTest {
             return console.run(command);
         } catch (Exception e) {
             throw new AssertionError(command + " failed", e);
-        }
-    }
-
-    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            Thread.sleep(50);
         }
     }
 }

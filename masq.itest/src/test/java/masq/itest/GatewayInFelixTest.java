@@ -1,5 +1,7 @@
 package masq.itest;
 
+import static masq.itest.Waits.WAIT_MILLIS;
+import static masq.itest.Waits.waitFor;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
@@ -10,7 +12,6 @@ import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
@@ -42,7 +43,6 @@ import masq.api.admin.GatewayAdmin;
 @ExamReactorStrategy(PerMethod.class)
 public class GatewayInFelixTest {
     private static final Path WORK = Path.of(System.getProperty("masq.itest.work", "target/itest-work"), "gateway");
-    private static final long WAIT_MILLIS = 10_000;
 
     @Inject
     private BundleContext context;
@@ -173,15 +173,5 @@ public class GatewayInFelixTest {
         p.put("outside.address", "203.0.113.1/24");
         p.put("outside.gateway", "203.0.113.254");
         return p;
-    }
-
-    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package masq.itest;
 
+import static masq.itest.Waits.WAIT_MILLIS;
+import static masq.itest.Waits.waitFor;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
@@ -12,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
@@ -44,7 +45,6 @@ public class HelperRegistryInFelixTest {
     private static final Path LOAD = WORK.resolve("load");
     private static final Path ETC = WORK.resolve("etc");
     private static final String FTP_BUNDLE = "masq.helper.ftp";
-    private static final long WAIT_MILLIS = 10_000;
 
     @Inject
     private BundleContext context;
@@ -204,15 +204,5 @@ public class HelperRegistryInFelixTest {
     private Bundle bundle(String symbolicName) {
         return Arrays.stream(context.getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName())).findFirst()
                 .orElseThrow(() -> new AssertionError(symbolicName + " not installed"));
-    }
-
-    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }

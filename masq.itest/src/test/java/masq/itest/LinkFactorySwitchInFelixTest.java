@@ -1,11 +1,12 @@
 package masq.itest;
 
+import static masq.itest.Waits.WAIT_MILLIS;
+import static masq.itest.Waits.waitFor;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Hashtable;
-import java.util.function.BooleanSupplier;
 
 import javax.inject.Inject;
 
@@ -35,7 +36,6 @@ import masq.api.link.LinkFactory;
 public class LinkFactorySwitchInFelixTest {
     private static final Path WORK = Path.of(System.getProperty("masq.itest.work", "target/itest-work"),
             "link-factory");
-    private static final long WAIT_MILLIS = 10_000;
 
     @Inject
     private BundleContext context;
@@ -91,16 +91,6 @@ public class LinkFactorySwitchInFelixTest {
             assertNotNull("gateway started from its configuration", tracker.waitForService(WAIT_MILLIS));
         } finally {
             tracker.close();
-        }
-    }
-
-    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            Thread.sleep(50);
         }
     }
 }

@@ -196,10 +196,16 @@ final class FlowTable implements TimerWheel.Expiry {
         sessions.tcpState[s] = (byte) tcpState;
         hosts.increment(bindings.insideAddress[b]);
         counters.increment(Counter.MAPPINGS_CREATED);
-        sessions.helper[s] = helper != FlowHook.NO_HELPER ? helper
-                : hook.mappingCreated(s, sessions.id[s], Protocols.ipProtocol(proto), outbound,
-                        bindings.insideAddress[b], bindings.insidePort[b], address, port, bindings.masqPort[b]);
+        sessions.helper[s] = helper != FlowHook.NO_HELPER ? helper : offer(s, outbound);
         return s;
+    }
+
+    /** Offers new session {@code s} to the hook; returns the helper it chose, or NO_HELPER. */
+    private int offer(int s, boolean outbound) {
+        int b = sessions.binding[s];
+        return hook.mappingCreated(s, sessions.id[s], Protocols.ipProtocol(bindings.protocol[b]), outbound,
+                bindings.insideAddress[b], bindings.insidePort[b], sessions.remoteAddress[s], sessions.remotePort[s],
+                bindings.masqPort[b]);
     }
 
     /** Records a packet on session {@code s}: TCP state and expiry. */
@@ -236,10 +242,7 @@ final class FlowTable implements TimerWheel.Expiry {
         if (helper != FlowHook.NO_HELPER) {
             hook.mappingRemoved(s, oldId, helper);
         }
-        int b = sessions.binding[s];
-        sessions.helper[s] = hook.mappingCreated(s, sessions.id[s], Protocols.ipProtocol(Protocols.TCP), outbound,
-                bindings.insideAddress[b], bindings.insidePort[b], sessions.remoteAddress[s], sessions.remotePort[s],
-                bindings.masqPort[b]);
+        sessions.helper[s] = offer(s, outbound);
         counters.increment(Counter.TCP_REOPENED);
     }
 
