@@ -12,10 +12,14 @@ usage() {
     cat <<TXT
 usage: lab/lab.sh COMMAND
 
-  up [--mode masq|kernel] [--no-services]
+  up [--mode masq|kernel] [--host-offloads default|off] [--no-services]
                     build the topology (idempotent; switches the gateway's mode if already up)
                     and start the services. masq (default): in0/out0 without kernel IPv4, no
                     forwarding, for the user-space gateway. kernel: Linux MASQUERADE + FTP helper.
+                    --host-offloads: every interface but the gateway's in0/out0 keeps veth's
+                    defaults (default: checksum offload, TSO/GSO on, so the gateway receives
+                    partial checksums and super-frames) or has them all off (off). Fixed when the
+                    links are made: to change it, take the lab down first.
   services          start the services that are not running (nginx, vsftpd, iperf3)
   down              stop the services the lab started and delete its namespaces
   status            what is up: mode, namespaces, gateway interfaces, services
@@ -47,8 +51,10 @@ ensure_ns() {
     ip -n "$name" link set lo up
 }
 
-# Offloads off so that frames on the wire are the frames pcap sees (checksums filled in, no
-# GSO/GRO super-frames). Applied to every veth end in every mode, so both gateways see the same wire.
+# Offloads off: frames on the wire are then the frames pcap sees (checksums filled in, no TSO/GSO
+# super-frames). With --host-offloads off every host's veth ends have them off; by default they
+# keep veth's defaults, as containers and VMs do, and masq completes their partial checksums and
+# cuts their super-frames. The same in both modes, so that both gateways see the same wire.
 offloads_off() {
     local host=$1 dev=$2 feature
     nsx "$host" ethtool -K "$dev" rx off tx off sg off tso off gso off gro off >/dev/null 2>&1 || true
@@ -60,14 +66,30 @@ offloads_off() {
     done
 }
 
+# The gateway's own in0 and out0 (README "Offloads"): every offload off but GRO, which is on. libpcap
+# sizes its capture slots by the MTU on an interface with no segmentation offload at all, which
+# would cut the hosts' 64 KiB super-frames; GRO is the one such offload that needs neither
+# scatter-gather nor checksum offload, and it only merges what the gateway receives.
+gateway_offloads() {
+    local host=$1 dev=$2
+    offloads_off "$host" "$dev" 2>/dev/null
+    nsx "$host" ethtool -K "$dev" gro on >/dev/null 2>&1 || true
+    if ! nsx "$host" ethtool -k "$dev" | grep -q "^generic-receive-offload: on"; then
+        warn "$(ns "$host")/$dev: generic-receive-offload is off; masq will lose the hosts' super-frames"
+    fi
+}
+
 # veth HOST_A IF_A HOST_B IF_B: a veth pair created directly inside the two namespaces.
 veth() {
     local ha=$1 ia=$2 hb=$3 ib=$4
     if ! ip -n "$(ns "$ha")" link show "$ia" >/dev/null 2>&1; then
         ip -n "$(ns "$ha")" link add "$ia" type veth peer name "$ib" netns "$(ns "$hb")"
     fi
-    offloads_off "$ha" "$ia"
-    offloads_off "$hb" "$ib"
+    local end
+    for end in "$ha $ia" "$hb $ib"; do
+        # shellcheck disable=SC2086 # "host dev"
+        if [ "${end%% *}" = gate ]; then gateway_offloads $end; elif [ "$HOST_OFFLOADS" = off ]; then offloads_off $end; fi
+    done
     ip -n "$(ns "$ha")" link set "$ia" up
     ip -n "$(ns "$hb")" link set "$ib" up
 }
@@ -345,25 +367,34 @@ stop_services() {
 # Commands
 
 cmd_up() {
-    local mode=masq services=yes
+    local mode=masq services=yes offloads=""
     while [ $# -gt 0 ]; do
         case $1 in
             --mode) mode=${2:-}; shift 2 || die "--mode needs masq or kernel" ;;
             --mode=*) mode=${1#--mode=}; shift ;;
+            --host-offloads) offloads=${2:-}; shift 2 || die "--host-offloads needs default or off" ;;
+            --host-offloads=*) offloads=${1#--host-offloads=}; shift ;;
             --no-services) services=no; shift ;;
             *) die "up: unknown argument '$1' (lab/lab.sh help)" ;;
         esac
     done
     case $mode in masq | kernel) ;; *) die "--mode must be masq or kernel, not '$mode'" ;; esac
+    HOST_OFFLOADS=$(lab_host_offloads)
+    if [ "$(lab_mode)" != down ] && [ -n "$offloads" ] && [ "$offloads" != "$HOST_OFFLOADS" ]; then
+        die "the lab is up with host offloads $HOST_OFFLOADS; lab/lab.sh down first to have them $offloads"
+    fi
+    HOST_OFFLOADS=${offloads:-$HOST_OFFLOADS}
+    case $HOST_OFFLOADS in default | off) ;; *) die "--host-offloads must be default or off, not '$HOST_OFFLOADS'" ;; esac
     need_packages "${LAB_PACKAGES[@]}"
 
     mkdir -p "$STATE"
     touch "$STATE/.masq-lab"
+    echo "$HOST_OFFLOADS" >"$STATE/host_offloads"
     build_topology
     "gate_$mode"
     echo "$mode" >"$STATE/mode"
     [ "$services" = yes ] && start_services
-    say "up in $mode mode (prefix $PREFIX, state $STATE)"
+    say "up in $mode mode, host offloads $HOST_OFFLOADS (prefix $PREFIX, state $STATE)"
     [ "$mode" = masq ] && say "start the gateway in $(ns gate) on in0 ($GW_IN) and out0 ($GW_OUT)"
     return 0
 }
@@ -399,6 +430,7 @@ cmd_status() {
     echo "prefix:    $PREFIX"
     echo "state:     $STATE"
     echo "mode:      $mode"
+    [ "$mode" = down ] || echo "host offloads: $(lab_host_offloads)"
     for host in "${LAB_HOSTS[@]}"; do
         ns_exists "$host" && echo "namespace: $(ns "$host")" || echo "namespace: $(ns "$host") (missing)"
     done

@@ -54,6 +54,11 @@ lab_mode() {
     if [ -f "$STATE/mode" ] && ns_exists gate; then cat "$STATE/mode"; else echo down; fi
 }
 
+# The hosts' offloads (default|off) the lab was built with; "default" for a lab that is down.
+lab_host_offloads() {
+    if [ "$(lab_mode)" != down ] && [ -f "$STATE/host_offloads" ]; then cat "$STATE/host_offloads"; else echo default; fi
+}
+
 test_file_sha256() { cat "$STATE/$TEST_FILE.sha256"; }
 
 need_root() {

@@ -75,6 +75,8 @@ final class LinkEngine implements Runnable, Ipv4Receiver {
     private final PacketBuffer released = new PacketBuffer(BUFFER_BYTES);
     /** Where a datagram the link gave up on becomes ICMP host unreachable. */
     private final PacketBuffer unresolved = new PacketBuffer(BUFFER_BYTES);
+    /** The segments a super-frame is cut into are written here, one at a time. */
+    private final PacketBuffer segment = new PacketBuffer(BUFFER_BYTES);
     private final SendCounters sendCounters = new SendCounters();
     /** Engine thread only. */
     private GatewayLink link;
@@ -327,6 +329,18 @@ final class LinkEngine implements Runnable, Ipv4Receiver {
         } else {
             return;
         }
+        int arrivalMtu = link.mtu(arrival);
+        if (p.length > arrivalMtu && verdict != Translator.REPLY) {
+            int mtu = Math.min(arrivalMtu, link.mtu(out));
+            int n = translator.superFrame(p, mtu);
+            if (n >= 0) {
+                for (int i = 0; i < n; i++) {
+                    translator.segment(p, mtu, i, segment);
+                    send(out, segment);
+                }
+                return;
+            }
+        }
         int outcome = link.send(out, p.data, p.offset, p.length);
         if (outcome == GatewayLink.NEEDS_FRAGMENTATION && verdict != Translator.REPLY
                 && translator.fragmentationNeeded(out, p, link.mtu(out)) == Translator.REPLY) {
@@ -334,6 +348,13 @@ final class LinkEngine implements Runnable, Ipv4Receiver {
             // sender (counted there as icmp.sent.frag-needed); it goes back the way the datagram came.
             outcome = link.send(arrival, p.data, p.offset, p.length);
         }
+        if (outcome != GatewayLink.SENT) {
+            sendCounters.increment(outcome);
+        }
+    }
+
+    private void send(int out, PacketBuffer p) {
+        int outcome = link.send(out, p.data, p.offset, p.length);
         if (outcome != GatewayLink.SENT) {
             sendCounters.increment(outcome);
         }

@@ -23,6 +23,19 @@ public enum Counter {
     FRAG_NEEDED_SUPPRESSED("icmp.frag-needed.suppressed"),
     /** A datagram whose next hop did not answer ARP, for which no host unreachable may be sent. */
     HOST_UNREACHABLE_SUPPRESSED("icmp.host-unreachable.suppressed"),
+    /** A TCP or UDP checksum left to offload by its sender (pseudo-header sum only), completed. */
+    RX_CSUM_PARTIAL("rx.csum.partial"),
+    /** A segmentation-offload super-frame (TCP longer than its arrival MTU) sent on as segments. */
+    RX_GSO_SEGMENTED("rx.gso.segmented"),
+    /** The segments those super-frames were cut into. */
+    TX_GSO_SEGMENTS("tx.gso.segments"),
+    /** A super-frame that cannot be cut into segments: SYN or RST, a fragment, headers too long for the MTU. */
+    DROP_GSO_MALFORMED("drop.gso.malformed"),
+    /**
+     * A UDP datagram longer than its arrival MTU: a UDP GSO super-frame, whose segment size the
+     * sender's kernel keeps and a packet socket does not show, so it cannot be cut as it was meant.
+     */
+    DROP_GSO_UDP("drop.gso.udp"),
     FRAGMENTS_TRANSLATED("fragments.translated"),
     FRAGMENTS_HELD("fragments.held"),
     IP_TRUNCATED(Malformed.IP_TRUNCATED),

@@ -15,6 +15,11 @@ public final class Counters {
         values[counter.ordinal()]++;
     }
 
+    /** Adds {@code n} to {@code counter}. */
+    public void add(Counter counter, long n) {
+        values[counter.ordinal()] += n;
+    }
+
     /** The current value of {@code counter}. */
     public long get(Counter counter) {
         return values[counter.ordinal()];

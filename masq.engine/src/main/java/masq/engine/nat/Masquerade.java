@@ -156,19 +156,49 @@ final class Masquerade {
         return FlowTable.NONE;
     }
 
-    /** Validates the transport header; -1 for an unsupported protocol. */
+    /**
+     * Validates the transport header; -1 for an unsupported protocol. A TCP or UDP checksum its
+     * sender left to offload (only the pseudo-header sum in the field) is completed here, before any
+     * rewrite adjusts it, and counted ({@code rx.csum.partial}); any other wrong checksum is a drop.
+     */
     private int validateTransport(byte[] b, int ip, int l4, int length, int proto) {
         boolean whole = !Ipv4Header.isFragment(b, ip);
         boolean verify = whole && config.verifyTransportChecksums;
         int src = Ipv4Header.source(b, ip);
         int dst = Ipv4Header.destination(b, ip);
         switch (proto) {
-            case Protocols.TCP:
-                return TcpHeader.validate(b, l4, length,
-                        Checksum.pseudoHeader(src, dst, Ipv4Header.PROTOCOL_TCP, length), verify);
-            case Protocols.UDP:
-                return UdpHeader.validate(b, l4, length, Checksum.pseudoHeader(src, dst, Ipv4Header.PROTOCOL_UDP, 0),
-                        verify);
+            case Protocols.TCP: {
+                int pseudo = Checksum.pseudoHeader(src, dst, Ipv4Header.PROTOCOL_TCP, length);
+                int code = TcpHeader.validate(b, l4, length, pseudo, false);
+                if (code != Malformed.OK || !verify) {
+                    return code;
+                }
+                if (Checksum.completePartial(b, l4, length, l4 + TcpHeader.OFFSET_CHECKSUM, pseudo)) {
+                    counters.increment(Counter.RX_CSUM_PARTIAL);
+                    return Malformed.OK;
+                }
+                return Checksum.verify(b, l4, length, pseudo) ? Malformed.OK : Malformed.TCP_BAD_CHECKSUM;
+            }
+            case Protocols.UDP: {
+                int pseudo = Checksum.pseudoHeader(src, dst, Ipv4Header.PROTOCOL_UDP, 0);
+                int code = UdpHeader.validate(b, l4, length, pseudo, false);
+                if (code != Malformed.OK || !verify) {
+                    return code;
+                }
+                int udpLength = UdpHeader.length(b, l4);
+                if (udpLength > length) {
+                    return Malformed.UDP_BAD_LENGTH;
+                }
+                if (UdpHeader.checksum(b, l4) == 0) {
+                    return Malformed.OK;
+                }
+                pseudo += udpLength;
+                if (Checksum.completePartial(b, l4, udpLength, l4 + UdpHeader.OFFSET_CHECKSUM, pseudo)) {
+                    counters.increment(Counter.RX_CSUM_PARTIAL);
+                    return Malformed.OK;
+                }
+                return Checksum.verify(b, l4, udpLength, pseudo) ? Malformed.OK : Malformed.UDP_BAD_CHECKSUM;
+            }
             case Protocols.ICMP:
                 return IcmpHeader.validate(b, l4, length, whole);
             default:

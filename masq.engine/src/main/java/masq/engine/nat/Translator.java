@@ -12,6 +12,7 @@ import masq.engine.frag.FragmentTable;
 import masq.engine.packet.Ipv4Header;
 import masq.engine.packet.Malformed;
 import masq.engine.packet.PacketBuffer;
+import masq.engine.packet.TcpSegmentation;
 
 /**
  * The masquerading translator: one IPv4 datagram in, rewritten in place, one verdict out. The
@@ -147,6 +148,41 @@ public final class Translator {
         } catch (RuntimeException e) {
             return drop(Counter.DROP_INTERNAL_ERROR);
         }
+    }
+
+    /**
+     * A forwarded datagram longer than the MTU of the link it arrived on, which no wire carried: a
+     * segmentation-offload super-frame from a sender with TSO/GSO, handed over whole by the
+     * packet socket. Returns how many segments of at most {@code mtu} bytes it is to leave as
+     * ({@link #segment} writes them; counted as {@code rx.gso.segmented} and
+     * {@code tx.gso.segments}); 0 when it is dropped instead (counted: a UDP super-frame as
+     * {@code drop.gso.udp}, one that cannot be cut as {@code drop.gso.malformed}); -1 when it is
+     * no super-frame this cuts (not TCP or UDP), to be sent as it is. Engine thread only.
+     *
+     * @param p   the translated datagram, as the verdict left it
+     * @param mtu the largest segment: the smaller of the arrival and departure MTUs
+     */
+    public int superFrame(PacketBuffer p, int mtu) {
+        int protocol = Ipv4Header.protocol(p.data, p.offset);
+        if (protocol == Ipv4Header.PROTOCOL_UDP) {
+            return drop(Counter.DROP_GSO_UDP);
+        }
+        if (protocol != Ipv4Header.PROTOCOL_TCP) {
+            return -1;
+        }
+        int n = TcpSegmentation.count(p.data, p.offset, p.length, mtu);
+        if (n < 1) {
+            return drop(Counter.DROP_GSO_MALFORMED);
+        }
+        counters.increment(Counter.RX_GSO_SEGMENTED);
+        counters.add(Counter.TX_GSO_SEGMENTS, n);
+        return n;
+    }
+
+    /** Writes segment {@code index} of the super-frame {@code p} cut for {@code mtu} ({@link #superFrame}) into {@code out}. */
+    public void segment(PacketBuffer p, int mtu, int index, PacketBuffer out) {
+        out.offset = 0;
+        out.length = TcpSegmentation.write(p.data, p.offset, p.length, mtu, index, out.data, 0);
     }
 
     /** Advances the clock without a packet: expires mappings and fragment state. */

@@ -64,6 +64,26 @@ public final class Checksum {
         return fold(fold(initial) + sum(b, off, len)) == 0xffff;
     }
 
+    /**
+     * Completes a checksum a sender left to its network card (Linux {@code CHECKSUM_PARTIAL}): such
+     * a sender stores only the folded pseudo-header sum, not complemented, in the field at
+     * {@code b[field]}, and a packet socket sees it so. When the field holds exactly that value for
+     * {@code pseudoHeaderSum}, the checksum over {@code b[off, off+len)} is computed and stored and
+     * true is returned; otherwise nothing changes and false is returned (the caller verifies as
+     * usual). A corrupt packet passes only if its field happens to hold that one value of 65 535.
+     */
+    public static boolean completePartial(byte[] b, int off, int len, int field, int pseudoHeaderSum) {
+        int partial = fold(fold(pseudoHeaderSum));
+        if (Bytes.get16(b, field) != partial) {
+            return false;
+        }
+        Bytes.set16(b, field, 0);
+        int checksum = compute(b, off, len, pseudoHeaderSum);
+        // 0 and 0xffff are the same ones' complement zero; UDP must send the latter (0 is "none").
+        Bytes.set16(b, field, checksum == 0 ? 0xffff : checksum);
+        return true;
+    }
+
     /** The unfolded TCP/UDP pseudo-header sum (RFC 793 / RFC 768). */
     public static int pseudoHeader(int source, int destination, int protocol, int length) {
         return (source >>> 16) + (source & 0xffff) + (destination >>> 16) + (destination & 0xffff)

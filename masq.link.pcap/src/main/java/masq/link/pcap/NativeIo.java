@@ -32,6 +32,8 @@ final class NativeIo {
     static final int POLLFD_BYTES = 8;
     /** Offset of {@code caplen} in {@code struct pcap_pkthdr} (after a 16-byte {@code struct timeval}). */
     static final int PKTHDR_CAPLEN = 16;
+    /** Offset of {@code len} (the frame's length on the wire) in {@code struct pcap_pkthdr}. */
+    static final int PKTHDR_LEN = 20;
 
     private NativeIo() {
     }

@@ -79,6 +79,7 @@ public final class PcapFrameLink implements FrameLink {
     private final long txAddress = Pointer.nativeValue(tx);
     private final ByteBuffer txView = tx.getByteBuffer(0, MAX_FRAME_LENGTH);
     private final AtomicLong receiveErrors = new AtomicLong();
+    private final AtomicLong truncated = new AtomicLong();
     private final Object statsLock = new Object();
     private volatile boolean closed;
 
@@ -179,16 +180,22 @@ public final class PcapFrameLink implements FrameLink {
             long d = outView.getLong(8);
             if (headerView == null) {
                 headerAddress = h;
-                headerView = new Pointer(h).getByteBuffer(0, NativeIo.PKTHDR_CAPLEN + 4).order(ByteOrder.nativeOrder());
+                headerView = new Pointer(h).getByteBuffer(0, NativeIo.PKTHDR_LEN + 4).order(ByteOrder.nativeOrder());
                 dataAddress = d;
                 dataView = new Pointer(d).getByteBuffer(0, MAX_FRAME_LENGTH);
             }
             int caplen;
+            int wireLength;
             if (h == headerAddress) {
                 caplen = headerView.getInt(NativeIo.PKTHDR_CAPLEN);
+                wireLength = headerView.getInt(NativeIo.PKTHDR_LEN);
             } else {
                 Pointer.nativeValue(cursor, h);
                 caplen = cursor.getInt(NativeIo.PKTHDR_CAPLEN);
+                wireLength = cursor.getInt(NativeIo.PKTHDR_LEN);
+            }
+            if (wireLength > caplen) {
+                truncated(caplen, wireLength);
             }
             int n = Math.min(Math.min(caplen, MAX_FRAME_LENGTH), buf.length);
             if (d == dataAddress) {
@@ -206,6 +213,15 @@ public final class PcapFrameLink implements FrameLink {
             LOG.warn("capture on {} failed: {} (further failures are only counted)", name, error());
         }
         return -1;
+    }
+
+    private void truncated(int caplen, int wireLength) {
+        if (truncated.incrementAndGet() == 1) {
+            LOG.warn("capture on {} cut a frame of {} bytes to {}: libpcap sizes its capture slots by the MTU when an"
+                    + " interface has every offload off, so super-frames from hosts with TSO/GSO are lost; turn GRO on"
+                    + " ('ethtool -K {} gro on', README \"Offloads\") and restart the link (further cuts are only"
+                    + " counted as rx.capture-truncated)", name, wireLength, caplen, name);
+        }
     }
 
     private String error() {
@@ -248,6 +264,11 @@ public final class PcapFrameLink implements FrameLink {
                 return null;
             }
         }
+    }
+
+    @Override
+    public long truncated() {
+        return truncated.get();
     }
 
     @Override

@@ -26,8 +26,8 @@ public final class ArpCache {
     public static final long REFRESH_NANOS = 5_000_000_000L;
     /** Datagrams queued per next hop (Linux's unres_qlen counts bytes; a few packets suffice). */
     public static final int PENDING_PER_NEXT_HOP = 8;
-    /** The largest datagram that can wait; larger ones cannot come from a 2048-byte capture anyway. */
-    public static final int PENDING_BYTES = FrameLink.MAX_FRAME_LENGTH;
+    /** The largest datagram that can wait: more than any MTU the link takes (the engine cuts super-frames to it). */
+    public static final int PENDING_BYTES = 2048;
     /** A bound on the entries of one side. */
     public static final int DEFAULT_ENTRIES = 1024;
     /** Buffers for pending datagrams of one side, shared by all its incomplete entries. */

@@ -167,6 +167,7 @@ public final class EthernetGateway implements GatewayLink {
             for (LinkCounter c : LinkCounter.values()) {
                 counters.put(c.key, side.counter(c));
             }
+            counters.put("rx.capture-truncated", side.link.truncated());
             dto.counters = counters;
             out.add(dto);
         }

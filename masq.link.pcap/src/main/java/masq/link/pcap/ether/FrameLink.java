@@ -8,8 +8,12 @@ package masq.link.pcap.ether;
  * {@link #receiveErrors} may be called from any thread.
  */
 public interface FrameLink extends AutoCloseable {
-    /** The largest frame kept; longer ones are cut to this (pcap's snaplen). */
-    int MAX_FRAME_LENGTH = 2048;
+    /**
+     * The largest frame kept; longer ones are cut to this (pcap's snaplen): an Ethernet header
+     * and the longest IPv4 datagram, since a sender with TCP segmentation offload (TSO/GSO) hands
+     * its interface super-frames of up to 64 KiB, and a packet socket sees them whole.
+     */
+    int MAX_FRAME_LENGTH = 14 + 65535;
 
     /** The interface name. */
     String name();
@@ -34,6 +38,14 @@ public interface FrameLink extends AutoCloseable {
 
     /** Frames the interface or driver dropped, or 0 if unknown. */
     long pcapInterfaceDropped();
+
+    /**
+     * Frames captured shorter than they were: longer than {@link #MAX_FRAME_LENGTH}, or than the
+     * capture's slots (libpcap sizes them by the MTU on an interface with every offload off).
+     */
+    default long truncated() {
+        return 0;
+    }
 
     /** Errors on the receive side (capture failures). */
     long receiveErrors();
