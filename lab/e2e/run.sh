@@ -349,7 +349,8 @@ t_checksums_and_super_frames() {
     offloads=$(lab_host_offloads)
     out=$(console masq:stats) || fail "masq:stats failed: $out"
     stat() { awk -v n="$1" '$1 == n {print $2}' <<<"$out"; }
-    for name in drop.tcp.bad-checksum drop.udp.bad-checksum drop.gso.malformed rx.capture-truncated; do
+    for name in drop.tcp.bad-checksum drop.udp.bad-checksum drop.gso.malformed inside.rx.capture-truncated \
+        outside.rx.capture-truncated; do
         value=$(stat "$name")
         [ -n "$value" ] || fail "masq:stats has no $name"
         [ "$value" -eq 0 ] || fail "$name is $value"

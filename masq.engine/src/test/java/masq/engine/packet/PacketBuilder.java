@@ -189,6 +189,22 @@ public final class PacketBuilder {
         }
     }
 
+    /**
+     * A copy of a TCP or UDP datagram as a sender that offloads its checksum hands it to its
+     * interface (Linux CHECKSUM_PARTIAL): the checksum field holds only the folded pseudo-header sum.
+     */
+    public static byte[] partial(byte[] datagram) {
+        byte[] b = datagram.clone();
+        int ip = 0;
+        int l4 = Ipv4Header.headerLength(b, ip);
+        int protocol = Ipv4Header.protocol(b, ip);
+        int length = protocol == Ipv4Header.PROTOCOL_UDP ? UdpHeader.length(b, l4) : b.length - l4;
+        int field = l4 + (protocol == Ipv4Header.PROTOCOL_UDP ? UdpHeader.OFFSET_CHECKSUM : TcpHeader.OFFSET_CHECKSUM);
+        int pseudo = Checksum.pseudoHeader(Ipv4Header.source(b, ip), Ipv4Header.destination(b, ip), protocol, length);
+        Bytes.set16(b, field, Checksum.fold(Checksum.fold(pseudo)));
+        return b;
+    }
+
     /** Parses {@code "45 00 00 1c"} into bytes. */
     public static byte[] hex(String text) {
         String[] parts = text.trim().split("\\s+");
