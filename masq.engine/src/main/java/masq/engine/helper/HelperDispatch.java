@@ -278,8 +278,10 @@ public final class HelperDispatch implements FlowHook, HelperListener {
 
     /**
      * Applies the edits of the call just made, or refuses them all (counted, packet unchanged):
-     * growth beyond the outgoing MTU, beyond the buffer, or a length change the sequence records
-     * cannot take (a reordered segment).
+     * growth of a UDP datagram beyond the outgoing MTU, growth beyond the buffer, or a length
+     * change the sequence records cannot take (a reordered segment). A TCP segment may grow beyond
+     * the MTU: the gateway cuts a segment longer than its arrival MTU into segments that fit, as
+     * it cuts a super-frame.
      */
     private void applyEdits(Attachment a, boolean outbound, PacketBuffer p, int l4, int payloadOffset,
             int payloadLength, int seq) {
@@ -288,7 +290,7 @@ public final class HelperDispatch implements FlowHook, HelperListener {
         int newLength = p.length + growth;
         boolean tcp = a.transport == Transport.TCP;
         Counter refusal = null;
-        if (growth > 0 && newLength > outgoingMtu) {
+        if (growth > 0 && newLength > outgoingMtu && !tcp) {
             refusal = Counter.EDIT_REFUSED_MTU;
         } else if (newLength > p.capacity()) {
             refusal = Counter.EDIT_REFUSED_NO_ROOM;

@@ -26,6 +26,7 @@ import masq.engine.nat.Counter;
 import masq.engine.nat.EngineConfig;
 import masq.engine.nat.Translator;
 import masq.engine.packet.PacketBuilder;
+import masq.engine.packet.TcpHeader;
 
 /** The engine thread over a fake link: translation by verdict, admin requests, link open retries. */
 class LinkEngineTest {
@@ -108,6 +109,34 @@ class LinkEngineTest {
             assertEquals(1L, (long) engine.submit(t -> t.counters().get(Counter.SENT_FRAG_NEEDED))
                     .get(5, TimeUnit.SECONDS));
             assertEquals(0L, engine.sendCounters().snapshot().get("link.send.needs-fragmentation.no-icmp"));
+        } finally {
+            engine.stop();
+        }
+    }
+
+    @Test
+    void aSuperFrameLeavesAsSegmentsThatFitTheSmallerMtu() throws Exception {
+        FakeLink link = new FakeLink();
+        link.outsideMtu = 1280;
+        LinkEngine engine = engine(() -> link);
+        try {
+            byte[] data = new byte[10000];
+            Arrays.fill(data, (byte) 'x');
+            byte[] superFrame = PacketBuilder.partial(PacketBuilder.tcp(A, 40000, SERVER, 80).seq(1, 0)
+                    .fragmentWord(0x4000).payload(data).build());
+            link.arrive(GatewayLink.INSIDE, superFrame);
+            int segments = (10000 + 1239) / 1240;
+            waitFor(() -> link.sent.size() == segments, segments + " segments sent outside");
+            int sequence = 1;
+            for (Sent s : link.sent) {
+                assertEquals(GatewayLink.OUTSIDE, s.side);
+                assertTrue(s.datagram.length <= 1280, "fits the outside MTU: " + s.datagram.length);
+                assertEquals(sequence, TcpHeader.sequence(s.datagram, 20));
+                sequence += s.datagram.length - 40;
+            }
+            assertEquals(10001, sequence);
+            assertEquals(0L, (long) engine.submit(t -> t.counters().get(Counter.SENT_FRAG_NEEDED)).get(5, TimeUnit.SECONDS),
+                    "cut, not refused with fragmentation needed");
         } finally {
             engine.stop();
         }

@@ -278,21 +278,30 @@ class HelperDispatchTest {
     }
 
     @Test
-    void growthBeyondTheOutgoingMtuIsRefusedAndThePacketLeavesUnchanged() {
+    void udpGrowthBeyondTheOutgoingMtuIsRefusedAndTheDatagramLeavesUnchanged() {
+        g.install(TestHelpers.replacing("AB", "ABCD"), "addr", "udp", 7000);
+        String full = "AB" + "x".repeat(1500 - 28 - 2);
+        g.expect("1500 bytes would become 1502", INSIDE, udp(A, 1025, SERVER, 7000).payload(full).build(),
+                FORWARD_OUTSIDE, udp(OUTSIDE, 61000, SERVER, 7000).payload(full).ttl(63).build());
+        assertEquals(1, g.count(Counter.EDIT_REFUSED_MTU));
+        String fits = "AB" + "x".repeat(1500 - 28 - 4);
+        g.expect("1498 bytes may become 1500", INSIDE, udp(A, 1025, SERVER, 7000).payload(fits).build(),
+                FORWARD_OUTSIDE, udp(OUTSIDE, 61000, SERVER, 7000).payload("ABCD" + fits.substring(2)).ttl(63).build());
+    }
+
+    @Test
+    void tcpGrowthBeyondTheOutgoingMtuIsAppliedAndTheSegmentCutLater() {
         g.install(TestHelpers.replacing("AB", "ABCD"), "ftp", "tcp", 21);
         ftpSession();
         String full = "AB" + "x".repeat(1500 - 40 - 2);
-        g.expect("1500 bytes would become 1502", INSIDE, tcp(A, 40000, SERVER, 21).seq(1000, 5000).payload(full)
-                .build(), FORWARD_OUTSIDE, tcp(OUTSIDE, 61000, SERVER, 21).seq(1000, 5000).payload(full).ttl(63)
-                .build());
-        assertEquals(1, g.count(Counter.EDIT_REFUSED_MTU));
-        g.expect("no sequence change was recorded", INSIDE, tcp(A, 40000, SERVER, 21).seq(2460, 5000).payload("Z")
-                .build(), FORWARD_OUTSIDE, tcp(OUTSIDE, 61000, SERVER, 21).seq(2460, 5000).payload("Z").ttl(63)
-                .build());
-        String fits = "AB" + "x".repeat(1500 - 40 - 4);
-        g.expect("1498 bytes may become 1500", INSIDE, tcp(A, 40000, SERVER, 21).seq(2461, 5000).payload(fits)
-                .build(), FORWARD_OUTSIDE, tcp(OUTSIDE, 61000, SERVER, 21).seq(2461, 5000).payload("ABCD"
-                + fits.substring(2)).ttl(63).build());
+        g.expect("1500 bytes become 1502", INSIDE, tcp(A, 40000, SERVER, 21).seq(1000, 5000).payload(full).build(),
+                FORWARD_OUTSIDE, tcp(OUTSIDE, 61000, SERVER, 21).seq(1000, 5000).payload("ABCD" + full.substring(2))
+                        .ttl(63).build());
+        assertEquals(0, g.count(Counter.EDIT_REFUSED_MTU));
+        assertEquals(2, g.translator.superFrame(g.buffer, 1500), "cut in two at the MTU");
+        g.expect("the next segment is shifted by the growth", INSIDE, tcp(A, 40000, SERVER, 21).seq(2460, 5000)
+                .payload("Z").build(), FORWARD_OUTSIDE, tcp(OUTSIDE, 61000, SERVER, 21).seq(2462, 5000).payload("Z")
+                .ttl(63).build());
     }
 
     @Test

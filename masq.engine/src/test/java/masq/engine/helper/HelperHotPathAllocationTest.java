@@ -5,9 +5,7 @@ import static masq.engine.helper.HelperGateway.OUTSIDE;
 import static masq.engine.helper.HelperGateway.SERVER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.lang.management.ManagementFactory;
 
 import org.junit.jupiter.api.Test;
 
@@ -23,10 +21,7 @@ class HelperHotPathAllocationTest {
 
     @Test
     void helperCallsAndSequenceAdjustmentDoNotAllocate() {
-        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-        assumeTrue(bean instanceof com.sun.management.ThreadMXBean);
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
-        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+        com.sun.management.ThreadMXBean threads = masq.engine.nat.HotPathAllocationTest.allocationMeter();
         HelperGateway g = new HelperGateway();
         g.install(new TestHelpers.Recording((c, p) -> Verdict.ACCEPT) {
             @Override

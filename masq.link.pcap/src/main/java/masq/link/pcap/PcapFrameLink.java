@@ -46,7 +46,10 @@ import org.slf4j.LoggerFactory;
 public final class PcapFrameLink implements FrameLink {
     /** Bytes captured per frame. */
     public static final int SNAPLEN = MAX_FRAME_LENGTH;
-    /** The kernel capture buffer: about 15 000 frames of up to 2 KiB. */
+    /**
+     * The kernel capture buffer: about 500 frames, since libpcap's slots all take the snaplen
+     * (64 KiB, for super-frames) once the interface has an offload on (README "Offloads").
+     */
     public static final int BUFFER_BYTES = 32 << 20;
     /** pcap read timeout (unused in immediate, non-blocking mode; libpcap wants one). */
     public static final int TIMEOUT_MILLIS = 10;
