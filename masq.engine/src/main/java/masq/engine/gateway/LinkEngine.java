@@ -348,13 +348,14 @@ final class LinkEngine implements Runnable, Ipv4Receiver {
             // sender (counted there as icmp.sent.frag-needed); it goes back the way the datagram came.
             outcome = link.send(arrival, p.data, p.offset, p.length);
         }
-        if (outcome != GatewayLink.SENT) {
-            sendCounters.increment(outcome);
-        }
+        countUnsent(outcome);
     }
 
     private void send(int out, PacketBuffer p) {
-        int outcome = link.send(out, p.data, p.offset, p.length);
+        countUnsent(link.send(out, p.data, p.offset, p.length));
+    }
+
+    private void countUnsent(int outcome) {
         if (outcome != GatewayLink.SENT) {
             sendCounters.increment(outcome);
         }

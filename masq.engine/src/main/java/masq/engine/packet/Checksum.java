@@ -73,8 +73,7 @@ public final class Checksum {
      * usual). A corrupt packet passes only if its field happens to hold that one value of 65 535.
      */
     public static boolean completePartial(byte[] b, int off, int len, int field, int pseudoHeaderSum) {
-        int partial = fold(fold(pseudoHeaderSum));
-        if (Bytes.get16(b, field) != partial) {
+        if (Bytes.get16(b, field) != fold(pseudoHeaderSum)) {
             return false;
         }
         Bytes.set16(b, field, 0);

@@ -201,7 +201,7 @@ public final class PacketBuilder {
         int length = protocol == Ipv4Header.PROTOCOL_UDP ? UdpHeader.length(b, l4) : b.length - l4;
         int field = l4 + (protocol == Ipv4Header.PROTOCOL_UDP ? UdpHeader.OFFSET_CHECKSUM : TcpHeader.OFFSET_CHECKSUM);
         int pseudo = Checksum.pseudoHeader(Ipv4Header.source(b, ip), Ipv4Header.destination(b, ip), protocol, length);
-        Bytes.set16(b, field, Checksum.fold(Checksum.fold(pseudo)));
+        Bytes.set16(b, field, Checksum.fold(pseudo));
         return b;
     }
 
