@@ -16,7 +16,6 @@ import masq.api.Transport;
 import masq.api.Verdict;
 import masq.api.admin.ExpectationDTO;
 import masq.engine.helper.HelperEntry.State;
-import masq.helper.ftp.FtpHelper;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -162,24 +161,5 @@ class HelperHarnessTest {
         assertEquals("CALL 2000\n", s.outputText());
         assertEquals(OUTSIDE, Packets.source(s.output()));
         assertEquals(0, s.counter("helper.calls"));
-    }
-
-    /** The example of HelperHarness's Javadoc, with the real FTP helper. */
-    @Test
-    void javadocExampleWithTheFtpHelper() {
-        HelperHarness ftp = HelperHarness.builder().helper(new FtpHelper(), "ftp", "tcp", 21).build();
-        ftp.outbound(Packets.tcp(CLIENT, 1025, SERVER, 21).flags(Packets.SYN).seq(999).build());
-        HelperStep port = ftp.outbound(Packets.tcp(CLIENT, 1025, SERVER, 21).seq(1000).ack(1)
-                .payload("PORT 192,168,0,2,4,2\r\n").build());
-        assertEquals("PORT 203,0,113,1,238,73\r\n", port.outputText(), "61001: the control connection has 61000");
-        ExpectationDTO data = port.newExpectations().get(0);
-        assertEquals(61001, data.gatewayPort);
-        HelperStep syn = ftp.inbound(Packets.tcp(SERVER, 20, OUTSIDE, data.gatewayPort).flags(Packets.SYN).build());
-        assertEquals(CLIENT, Packets.destination(syn.output()));
-        assertEquals(1026, Packets.destinationPort(syn.output()));
-        HelperStep low = ftp.outbound(Packets.tcp(CLIENT, 1025, SERVER, 21).seq(1022).ack(1)
-                .payload("PORT 192,168,0,2,0,21\r\n").build());
-        assertNotNull(low.output());
-        assertEquals(Map.of("port-privileged", 1L), ftp.refusals("ftp"));
     }
 }

@@ -168,6 +168,48 @@ public final class PayloadEdits {
         p.length = newTotal;
     }
 
+    /**
+     * Writes the payload as edited into {@code dst} at {@code at}: the {@code len} bytes of
+     * {@code src} at {@code off}, the payload the edits were recorded against, with the edits
+     * applied. {@code dst} needs {@code len + growth()} bytes there.
+     *
+     * @return the edited length
+     */
+    public int applyTo(byte[] src, int off, int len, byte[] dst, int at) {
+        int w = at;
+        int r = 0;
+        for (int i = 0; i < edits; i++) {
+            int keep = offset[i] - r;
+            System.arraycopy(src, off + r, dst, w, keep);
+            w += keep;
+            System.arraycopy(replacement, from[i], dst, w, count[i]);
+            w += count[i];
+            r = offset[i] + length[i];
+        }
+        System.arraycopy(src, off + r, dst, w, len - r);
+        return w + len - r - at;
+    }
+
+    /**
+     * Replaces the payload of the TCP segment or UDP datagram in {@code p}, which starts at
+     * {@code payloadOffset} and runs to the end of the datagram, with {@code n} bytes of
+     * {@code src}, fixing lengths and checksums incrementally as {@link #applyTo(PacketBuffer, int, int)}
+     * does. The caller has checked that the datagram fits the buffer and 65535 bytes.
+     */
+    public static void replacePayload(PacketBuffer p, int l4, int payloadOffset, byte[] src, int n) {
+        byte[] b = p.data;
+        int ip = p.offset;
+        int oldTotal = p.length;
+        int oldPayload = oldTotal - (payloadOffset - ip);
+        int oldSum = Checksum.sum(b, payloadOffset, oldPayload);
+        System.arraycopy(src, 0, b, payloadOffset, n);
+        int newSum = Checksum.sum(b, payloadOffset, n);
+        int newTotal = payloadOffset + n - ip;
+        int payloadDelta = (~Checksum.fold(oldSum) & 0xffff) + Checksum.fold(newSum);
+        fixLengths(b, ip, l4, oldTotal, newTotal, payloadDelta);
+        p.length = newTotal;
+    }
+
     private static void fixLengths(byte[] b, int ip, int l4, int oldTotal, int newTotal, int payloadDelta) {
         Bytes.set16(b, ip + Ipv4Header.OFFSET_TOTAL_LENGTH, newTotal);
         Ipv4Header.setChecksum(b, ip, Checksum.update16(Ipv4Header.checksum(b, ip), oldTotal, newTotal));

@@ -21,7 +21,9 @@ public final class SequenceRecords {
      * retransmission of acknowledged data, which the receiver discards, would notice); if it has
      * not, a further length change is refused rather than risk a wrong delta.
      */
-    public static final int MAX_CHANGES = 16;
+    public static final int MAX_CHANGES = 1024;
+    /** The changes room is made for at first; the arrays grow up to {@link #MAX_CHANGES}. */
+    private static final int INITIAL_CHANGES = 16;
 
     /**
      * How far behind the acknowledged point a change is kept: a quarter of the sequence space,
@@ -31,11 +33,11 @@ public final class SequenceRecords {
     public static final int ACK_HORIZON = 1 << 30;
 
     /** Original sequence number of the first byte of each resized segment, oldest first. */
-    private final int[] start = new int[MAX_CHANGES];
+    private int[] start = new int[INITIAL_CHANGES];
     /** Original sequence number just after each resized segment ({@code start} + original length). */
-    private final int[] end = new int[MAX_CHANGES];
+    private int[] end = new int[INITIAL_CHANGES];
     /** The cumulative delta for sequence numbers at or after {@code end}. */
-    private final int[] delta = new int[MAX_CHANGES];
+    private int[] delta = new int[INITIAL_CHANGES];
     private int count;
     /** The delta of the changes collapsed so far (acknowledged by the peer, or evicted). */
     private int floorDelta;
@@ -61,14 +63,31 @@ public final class SequenceRecords {
         return floorDelta;
     }
 
-    /** @return the delta to add to the original sequence number {@code seq} */
+    /**
+     * @return the delta to add to the original sequence number {@code seq}: that of the last change
+     *         ending at or before it; inside a change, the byte at the same distance into the
+     *         replacement (or the replacement's end, when it is shorter). An insertion (a change of
+     *         no original bytes) at {@code seq} belongs to the segment starting there, so it is not
+     *         counted for {@code seq} itself.
+     */
     public int delta(int seq) {
         for (int i = count - 1; i >= 0; i--) {
-            if (end[i] - seq <= 0) {
+            int before = deltaBefore(i);
+            boolean empty = start[i] == end[i];
+            if (end[i] - seq < 0 || (end[i] == seq && !empty)) {
                 return delta[i];
+            }
+            if (seq - start[i] > 0) {
+                int replacement = end[i] - start[i] + delta[i] - before;
+                return before + Math.min(0, replacement - (seq - start[i]));
             }
         }
         return floorDelta;
+    }
+
+    /** @return whether {@link #record} can take one more change at the stream's end now */
+    public boolean canRecord() {
+        return count < MAX_CHANGES || isAcknowledged(0);
     }
 
     /**
@@ -113,6 +132,12 @@ public final class SequenceRecords {
                 return false;
             }
             collapse(1);
+        }
+        if (count == start.length) {
+            int capacity = Math.min(MAX_CHANGES, 2 * count);
+            start = java.util.Arrays.copyOf(start, capacity);
+            end = java.util.Arrays.copyOf(end, capacity);
+            delta = java.util.Arrays.copyOf(delta, capacity);
         }
         int base = count == 0 ? floorDelta : delta[count - 1];
         start[count] = seq;

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import masq.api.MasqHelper;
+import masq.api.MessageHelper;
 
 /**
  * The engine thread's view of one helper service it has attached to connections: the registry
@@ -14,6 +15,8 @@ final class ActiveHelper {
     /** The latest resolution it was attached under (ports and expectation policy may change). */
     HelperEntry entry;
     final MasqHelper helper;
+    /** The same helper when it takes whole messages, else null. */
+    final MessageHelper messages;
     final String name;
     /** Exceptions in a row; reset by a call that returns normally. */
     int consecutiveFailures;
@@ -27,6 +30,7 @@ final class ActiveHelper {
     ActiveHelper(HelperEntry entry) {
         this.entry = entry;
         this.helper = entry.helper();
+        this.messages = helper instanceof MessageHelper m ? m : null;
         this.name = entry.name();
     }
 

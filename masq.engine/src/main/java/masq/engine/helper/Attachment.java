@@ -30,6 +30,9 @@ final class Attachment implements FlowView {
     Object state;
     /** Created at the first length-changing edit; outlives the helper. */
     SequenceAdjustment sequence;
+    /** For a message helper on TCP, each direction's message layer; they outlive the helper. */
+    MessageStream outboundMessages;
+    MessageStream inboundMessages;
     /** The master's slot and id for a related connection, else NO_MASTER. */
     int masterSlot = NO_MASTER;
     long masterId;

@@ -49,6 +49,7 @@ public final class HelperDispatch implements FlowHook, HelperListener {
     private final int outgoingMtu;
     private final Expectations expectations;
     private final FlowContext context;
+    private final MessageLayer messages;
     private final Attachment[] attachments;
     /** Free attachment slots, a stack. */
     private final int[] freeSlots;
@@ -83,6 +84,7 @@ public final class HelperDispatch implements FlowHook, HelperListener {
         this.outgoingMtu = outgoingMtu;
         this.expectations = new Expectations(translator, maxExpectations);
         this.context = new FlowContext(counters, expectations);
+        this.messages = new MessageLayer(counters, context, this);
         this.attachments = new Attachment[maxAttachedFlows];
         this.freeSlots = new int[maxAttachedFlows];
         for (int i = 0; i < maxAttachedFlows; i++) {
@@ -116,6 +118,20 @@ public final class HelperDispatch implements FlowHook, HelperListener {
     public long masterId(int slot) {
         Attachment a = slot >= 0 && slot < attachments.length ? attachments[slot] : null;
         return a != null && a.live && a.masterSlot != Attachment.NO_MASTER ? a.masterId : 0;
+    }
+
+    /**
+     * @return the changes the message layer remembers for retransmissions, all connections
+     *         together: they go once the receivers acknowledge them. Engine thread.
+     */
+    public int rememberedChanges() {
+        int n = 0;
+        for (Attachment a : attachments) {
+            if (a != null && a.live && a.outboundMessages != null) {
+                n += a.outboundMessages.rememberedCount() + a.inboundMessages.rememberedCount();
+            }
+        }
+        return n;
     }
 
     /** @return the refusals a helper reported, by reason; empty when it is not attached. Engine thread. */
@@ -196,6 +212,8 @@ public final class HelperDispatch implements FlowHook, HelperListener {
         }
         a.live = false;
         a.sequence = null;
+        a.outboundMessages = null;
+        a.inboundMessages = null;
         a.masterSlot = Attachment.NO_MASTER;
         a.children = 0;
         freeSlots[freeCount++] = slot;
@@ -209,23 +227,30 @@ public final class HelperDispatch implements FlowHook, HelperListener {
         }
         Attachment a = attachments[slot];
         ActiveHelper h = a.helper;
-        if (h == null) {
+        if (h == null && a.outboundMessages == null) {
             return true;
         }
         byte[] b = p.data;
         int ip = p.offset;
         if (Ipv4Header.isFragment(b, ip)) {
             counters.increment(Counter.HELPER_SKIPPED_FRAGMENT);
+            if (a.outboundMessages != null) {
+                (outbound ? a.outboundMessages : a.inboundMessages).abandon();
+            }
             return true;
         }
         int l4 = ip + Ipv4Header.headerLength(b, ip);
         boolean tcp = a.transport == Transport.TCP;
         int seq = tcp ? firstPayloadSequence(b, l4) : 0;
+        if (a.outboundMessages != null) {
+            return messages.segment(a, outbound, p, l4, payloadOffset, payloadLength, seq);
+        }
         Verdict verdict;
         context.open(a, outbound, seq & 0xffffffffL, payloadLength);
         try {
             counters.increment(Counter.HELPER_CALLS);
-            verdict = h.helper.handle(context, b, payloadOffset, payloadLength);
+            verdict = h.messages != null ? h.messages.message(context, b, payloadOffset, payloadLength)
+                    : h.helper.handle(context, b, payloadOffset, payloadLength);
         } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
             context.close();
             failed(h, a, e);
@@ -250,7 +275,17 @@ public final class HelperDispatch implements FlowHook, HelperListener {
 
     @Override
     public void tcpSegment(int mapping, int slot, boolean outbound, PacketBuffer p, int transportOffset) {
-        SequenceAdjustment sequence = attachments[slot].sequence;
+        Attachment a = attachments[slot];
+        if (a.outboundMessages != null) {
+            byte[] b = p.data;
+            int payloadOffset = transportOffset + TcpHeader.dataOffset(b, transportOffset);
+            if (payloadOffset - p.offset == p.length && MessageLayer.holdsAtFin(a, outbound, b, transportOffset)) {
+                messages.segment(a, outbound, p, transportOffset, payloadOffset, 0,
+                        TcpHeader.sequence(b, transportOffset));
+            }
+            messages.acknowledgment(a, outbound, b, transportOffset);
+        }
+        SequenceAdjustment sequence = a.sequence;
         if (sequence != null && sequence.apply(p.data, transportOffset, outbound)) {
             counters.increment(Counter.SEQ_ADJUSTED);
         }
@@ -313,7 +348,17 @@ public final class HelperDispatch implements FlowHook, HelperListener {
         }
     }
 
-    private void failed(ActiveHelper h, Attachment a, Throwable e) {
+    /** Counts a refusal the message layer made on the helper's behalf; engine thread. */
+    void refusedFor(Attachment a, String reason) {
+        counters.increment(Counter.HELPER_REFUSALS);
+        ActiveHelper h = a.helper;
+        if (h != null) {
+            h.refusals.merge(reason, 1L, Long::sum);
+            editLog.warn(LOG, "helper {}: the message layer refused {} on {}", h.name, reason, a);
+        }
+    }
+
+    void failed(ActiveHelper h, Attachment a, Throwable e) {
         h.entry.countFailure();
         counters.increment(Counter.HELPER_FAILURES);
         h.consecutiveFailures++;
@@ -357,10 +402,23 @@ public final class HelperDispatch implements FlowHook, HelperListener {
         a.helper = helper;
         a.state = null;
         a.sequence = null;
+        a.outboundMessages = null;
+        a.inboundMessages = null;
         a.masterSlot = Attachment.NO_MASTER;
         a.children = 0;
         if (helper != null) {
             helper.entry.countFlow(1);
+        }
+        if (helper != null && helper.messages != null && transport == Transport.TCP) {
+            try {
+                MessageLayer.attach(a, helper.messages);
+            } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
+                a.outboundMessages = null;
+                a.inboundMessages = null;
+                a.helper = null;
+                helper.entry.countFlow(-1);
+                failed(helper, a, e);
+            }
         }
         return a;
     }
@@ -385,6 +443,10 @@ public final class HelperDispatch implements FlowHook, HelperListener {
             return;
         }
         h.entry.countFlow(-1);
+        if (a.outboundMessages != null) {
+            a.outboundMessages.release();
+            a.inboundMessages.release();
+        }
         try {
             h.helper.flowEnded(a, state);
         } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {

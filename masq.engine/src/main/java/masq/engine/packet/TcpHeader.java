@@ -34,6 +34,8 @@ public final class TcpHeader {
     public static final int OFFSET_DESTINATION_PORT = 2;
     public static final int OFFSET_SEQUENCE = 4;
     public static final int OFFSET_ACKNOWLEDGMENT = 8;
+    /** The 16-bit word holding the data offset and the flags. */
+    public static final int OFFSET_DATA_OFFSET = 12;
     public static final int OFFSET_CHECKSUM = 16;
 
     private TcpHeader() {

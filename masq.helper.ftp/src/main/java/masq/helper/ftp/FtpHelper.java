@@ -1,15 +1,16 @@
 package masq.helper.ftp;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 import org.osgi.service.component.annotations.Component;
 
 import masq.api.Direction;
 import masq.api.FlowView;
+import masq.api.Framing;
 import masq.api.HelperContext;
 import masq.api.Ipv4;
 import masq.api.MasqHelper;
+import masq.api.MessageHelper;
 import masq.api.Transport;
 import masq.api.Verdict;
 import masq.helper.ftp.FtpSyntax.HostPort;
@@ -26,41 +27,33 @@ import masq.helper.ftp.FtpSyntax.HostPort;
  * are read, not rewritten: an expectation links the passive data connection the client opens to the
  * server to this control connection.</li>
  * </ul>
- * Commands and replies count only at the start of a line, in any case, with line boundaries tracked
- * per direction across segments in the sender's original sequence space (protocols.md §8.3 rule 2). A
- * {@code PORT}/{@code EPRT} line split over segments is held back from the first and sent whole,
- * rewritten, in place of its rest. Bytes seen before (retransmissions) are not parsed again: the edits
- * remembered for them are repeated, so they leave identical and register no second expectation.
- * Refused, left unchanged and counted: a malformed address or port, an address that is not the
- * client's (or, in a reply, the server's), a port below 1024, a line over {@link #MAX_LINE_LENGTH}; a
- * connection whose first client bytes are an HTTP request is ignored from then on (§8.3 rule 2).
+ * Commands and replies count only at the start of a line, in any case (protocols.md §8.3 rule 2). The
+ * engine's message layer ({@link MessageHelper}) cuts the stream into lines, holds back a split
+ * {@code PORT}/{@code EPRT} line and sends it whole, rewritten; repeats the output on
+ * retransmissions; and refuses a candidate line over {@link #MAX_COMMAND_LENGTH} (commands) or
+ * {@link #MAX_LINE_LENGTH} (replies). This class is only FTP. Refused, left unchanged and counted: a
+ * malformed address or port, an address that is not the client's (or, in a reply, the server's), a
+ * port below 1024; a connection whose first client bytes are an HTTP request is ignored from then on
+ * (§8.3 rule 2: NAT Slipstreaming).
  *
- * <p>Known limits: the first segment seen in a direction is taken as the start of its stream; a
- * segment after a gap (an earlier one lost before the gateway) is dropped so that the sender
- * retransmits in order; a retransmission that cuts through a rewritten line is sent unchanged (counted
- * "resegmented"); a held-back line waits for its LF, and a segment made only of held-back bytes leaves
- * empty; edits are remembered for the last {@link #MAX_REMEMBERED_EDITS} changes per direction;
- * {@code EPRT |2|} (IPv6) is left alone; the server-inside case (a port-forwarded FTP server) is not
- * handled, see {@link #reply(HelperContext, byte[], int, int)}.
+ * <p>Known limits: {@code EPRT |2|} (IPv6) is left alone; the server-inside case (a port-forwarded FTP
+ * server) is not handled, see {@link #reply(HelperContext, byte[], int, int)}.
  */
 @Component(service = MasqHelper.class, property = {
         MasqHelper.NAME + "=ftp",
         MasqHelper.TRANSPORT + "=tcp",
         MasqHelper.PORTS + ":Integer=" + FtpHelper.FTP_CONTROL_PORT,
         MasqHelper.MAX_EXPECTED + ":Integer=1" })
-public final class FtpHelper implements MasqHelper {
+public final class FtpHelper implements MessageHelper {
     /** The well-known FTP control port (RFC 959). */
     static final int FTP_CONTROL_PORT = 21;
-    /** The longest command or reply line parsed, line end included; a longer one is skipped to its end. */
+    /** The longest reply line parsed, line end included; a longer one passes unchanged. */
     static final int MAX_LINE_LENGTH = 512;
     /**
-     * The most bytes of a split {@code PORT}/{@code EPRT} line held back. The longest valid line has 32
-     * ({@code EPRT |1|255.255.255.255|65535|\r\n}); what is held goes out again in one edit, well within
-     * {@link HelperContext#MAX_GROWTH_PER_PACKET}.
+     * The longest {@code PORT}/{@code EPRT} line parsed (and held back when split). The longest valid
+     * one has 32 bytes ({@code EPRT |1|255.255.255.255|65535|\r\n}).
      */
-    static final int MAX_HELD_LENGTH = 64;
-    /** Edits remembered per direction, to repeat them on retransmissions. */
-    static final int MAX_REMEMBERED_EDITS = 8;
+    static final int MAX_COMMAND_LENGTH = 64;
     /** Client bytes examined for an HTTP request: the longest method with its space ("CONNECT "). */
     static final int FIRST_BYTES_CHECKED = 8;
     /** The lowest port a command may name (protocols.md §8.3 rule 3). */
@@ -72,191 +65,43 @@ public final class FtpHelper implements MasqHelper {
     static final String REFUSED_PASV_ADDRESS = "pasv-address";
     static final String REFUSED_PORT_PRIVILEGED = "port-privileged";
     static final String REFUSED_NO_PORT = "no-port";
-    static final String REFUSED_LINE_TOO_LONG = "line-too-long";
     static final String REFUSED_HTTP = "http";
-    static final String REFUSED_OUT_OF_ORDER = "out-of-order";
-    static final String REFUSED_RESEGMENTED = "resegmented";
     static final String REFUSED_EDIT = "edit-refused";
 
-    private static final byte[] NOTHING = new byte[0];
+    /** What a client sends: only {@code PORT} and {@code EPRT} lines are ever held back or shown. */
+    static final Framing COMMANDS = Framing.lines(MAX_COMMAND_LENGTH, "PORT ", "EPRT ")
+            .prologue(FIRST_BYTES_CHECKED);
+    /** What a server sends: {@code 227} and {@code 229} replies. */
+    static final Framing REPLIES = Framing.lines(MAX_LINE_LENGTH, "227 ", "229 ");
 
-    /** One remembered edit: {@code length} original bytes from sequence number {@code seq} became {@code bytes}. */
-    private record Edit(long seq, int length, byte[] bytes) {
-    }
+    /** The state of a connection whose client spoke HTTP: it is left alone (the only state kept). */
+    private static final Object IGNORED = new Object();
 
-    /** One direction of the control connection, in the sender's original sequence space. */
-    private static final class Stream {
-        final byte[] keyword;           // the two line starts parsed in this direction
-        final byte[] otherKeyword;
-        final boolean holdsBack;        // a split line is removed from its first segment (it may be rewritten)
-        final Edit[] edits = new Edit[MAX_REMEMBERED_EDITS];
-        int nextEdit;                   // ring index of the oldest remembered edit
-        long nextSeq = -1;              // sequence number of the first byte not yet parsed; -1 before any
-        boolean midLine;                // nextSeq lies inside a line
-        byte[] line;                    // the start of a command/reply line spanning segments, when lineLength > 0
-        int lineLength;                 // 0 while midLine: the line is no command, skip to its LF
-
-        Stream(byte[] keyword, byte[] otherKeyword, boolean holdsBack) {
-            this.keyword = keyword;
-            this.otherKeyword = otherKeyword;
-            this.holdsBack = holdsBack;
-        }
-    }
-
-    /** Per-connection state. */
-    private static final class FlowState {
-        final Stream outbound = new Stream(FtpSyntax.PORT, FtpSyntax.EPRT, true);
-        final Stream inbound = new Stream(FtpSyntax.REPLY_227, FtpSyntax.REPLY_229, false);
-        final byte[] firstBytes = new byte[FIRST_BYTES_CHECKED];
-        int firstLength;
-        boolean firstChecked;
-        boolean ignored;                // the client spoke HTTP: leave the connection alone
+    @Override
+    public Framing framing(Direction direction) {
+        return direction == Direction.OUTBOUND ? COMMANDS : REPLIES;
     }
 
     @Override
-    public Verdict handle(HelperContext context, byte[] payload, int offset, int length) {
-        FlowState state = context.state() instanceof FlowState s ? s : newState(context);
-        boolean outbound = context.direction() == Direction.OUTBOUND;
-        Stream stream = outbound ? state.outbound : state.inbound;
-        long seq = context.tcpSequence();
-        if (stream.nextSeq < 0) {
-            stream.nextSeq = seq;
-        }
-        int ahead = (int) (seq - stream.nextSeq);
-        int seen = ahead >= 0 ? 0 : (int) Math.min(length, -(long) ahead);
-        repeatEdits(context, stream, seq, seen);
-        if (state.ignored || seen == length) {
-            return Verdict.ACCEPT;
-        }
-        if (ahead > 0) {
-            context.refused(REFUSED_OUT_OF_ORDER);
-            return Verdict.DROP;
-        }
-        stream.nextSeq = (seq + length) & 0xFFFF_FFFFL;
-        if (outbound && !state.firstChecked && isHttpRequest(state, payload, offset + seen, length - seen)) {
+    public void prologue(HelperContext context, byte[] bytes, int offset, int length) {
+        if (context.direction() == Direction.OUTBOUND && FtpSyntax.isHttpRequest(bytes, offset, length)) {
             context.refused(REFUSED_HTTP);
-            state.ignored = true;
-            putBackHeld(context, stream, seq, seen);
+            context.state(IGNORED);
+        }
+    }
+
+    @Override
+    public Verdict message(HelperContext context, byte[] line, int offset, int length) {
+        if (context.state() == IGNORED) {
             return Verdict.ACCEPT;
         }
-        int i = stream.midLine ? continueLine(context, stream, payload, offset, length, seq, seen) : seen;
-        while (i < length) {
-            int lineLength = FtpSyntax.indexOf(payload, offset + i, length - i, (byte) '\n') + 1;
-            if (lineLength == 0) {
-                startLine(context, stream, payload, offset, length, seq, i);
-                break;
-            }
-            line(context, stream, seq, payload, offset + i, lineLength, i, 0);
-            i += lineLength;
+        int n = length - 1 - (length > 1 && line[offset + length - 2] == '\r' ? 1 : 0);
+        byte[] content = context.direction() == Direction.OUTBOUND ? command(context, line, offset, n)
+                : reply(context, line, offset, n);
+        if (content != null && !context.replace(0, n, content, 0, content.length)) {
+            context.refused(REFUSED_EDIT);
         }
         return Verdict.ACCEPT;
-    }
-
-    private static FlowState newState(HelperContext context) {
-        FlowState state = new FlowState();
-        context.state(state);
-        return state;
-    }
-
-    /**
-     * Repeats the remembered edits that lie in the first {@code seen} bytes of a segment, oldest (lowest
-     * offset) first. Held-back bytes stay held back however the segment is cut; a rewritten line that the
-     * segment only partly covers cannot be cut consistently and is sent unchanged.
-     */
-    private static void repeatEdits(HelperContext context, Stream stream, long seq, int seen) {
-        for (int k = 0; k < MAX_REMEMBERED_EDITS && seen > 0; k++) {
-            Edit edit = stream.edits[(stream.nextEdit + k) % MAX_REMEMBERED_EDITS];
-            int at = edit == null ? seen : (int) (edit.seq() - seq);
-            long end = edit == null ? seen : (long) at + edit.length();
-            if (at >= 0 && at < seen && end <= seen) {
-                context.replace(at, edit.length(), edit.bytes(), 0, edit.bytes().length);
-            } else if (at < seen && end > 0 && edit.bytes().length == 0) {
-                context.replace(Math.max(at, 0), (int) Math.min(end, seen) - Math.max(at, 0), NOTHING, 0, 0);
-            } else if (at < seen && end > 0) {
-                context.refused(REFUSED_RESEGMENTED);
-            }
-        }
-    }
-
-    /** Continues the line begun in an earlier segment; returns the index after its end (or the length). */
-    private static int continueLine(HelperContext context, Stream stream, byte[] buf, int off, int len, long seq,
-            int i) {
-        int end = FtpSyntax.indexOf(buf, off + i, len - i, (byte) '\n') + 1 + i;
-        boolean complete = end > i;
-        end = complete ? end : len;
-        stream.midLine = !complete;
-        if (stream.lineLength == 0) {
-            return end;
-        }
-        int capacity = stream.holdsBack ? MAX_HELD_LENGTH : MAX_LINE_LENGTH;
-        if (stream.lineLength + end - i > capacity) {
-            context.refused(REFUSED_LINE_TOO_LONG);
-            putBackHeld(context, stream, seq, i);
-            return end;
-        }
-        System.arraycopy(buf, off + i, stream.line, stream.lineLength, end - i);
-        stream.lineLength += end - i;
-        if (!complete) {
-            if (stream.holdsBack && !record(context, stream, seq, i, end - i, NOTHING)) {
-                stream.lineLength -= end - i;
-                putBackHeld(context, stream, seq, i);
-            }
-            return end;
-        }
-        int held = stream.holdsBack ? stream.lineLength - (end - i) : 0;
-        line(context, stream, seq, stream.line, 0, stream.lineLength, i, held);
-        stream.lineLength = 0;
-        return end;
-    }
-
-    /** An incomplete line ends the segment: keep it (and hold it back) if it may be a command. */
-    private static void startLine(HelperContext context, Stream stream, byte[] buf, int off, int len, long seq, int i) {
-        int n = len - i;
-        stream.midLine = true;
-        stream.lineLength = 0;
-        if (!FtpSyntax.mayStartWith(buf, off + i, n, stream.keyword)
-                && !FtpSyntax.mayStartWith(buf, off + i, n, stream.otherKeyword)) {
-            return;
-        }
-        if (n > (stream.holdsBack ? MAX_HELD_LENGTH : MAX_LINE_LENGTH)) {
-            context.refused(REFUSED_LINE_TOO_LONG);
-            return;
-        }
-        if (stream.holdsBack && !record(context, stream, seq, i, n, NOTHING)) {
-            return;
-        }
-        if (stream.line == null) {
-            stream.line = new byte[stream.holdsBack ? MAX_HELD_LENGTH : MAX_LINE_LENGTH];
-        }
-        System.arraycopy(buf, off + i, stream.line, 0, n);
-        stream.lineLength = n;
-    }
-
-    /**
-     * A complete line (LF included) at {@code buf[off]}; its last {@code length - held} bytes are in the
-     * segment at {@code at}, the first {@code held} were held back from earlier segments.
-     */
-    private static void line(HelperContext context, Stream stream, long seq, byte[] buf, int off, int length, int at,
-            int held) {
-        int n = length - 1 - (length > 1 && buf[off + length - 2] == '\r' ? 1 : 0);
-        byte[] content = null;
-        boolean candidate = FtpSyntax.startsWith(buf, off, n, stream.keyword)
-                || FtpSyntax.startsWith(buf, off, n, stream.otherKeyword);
-        if (candidate && length > MAX_LINE_LENGTH) {
-            context.refused(REFUSED_LINE_TOO_LONG);
-        } else if (candidate) {
-            content = stream.holdsBack ? command(context, buf, off, n) : reply(context, buf, off, n);
-        }
-        if (content != null) {
-            byte[] out = Arrays.copyOf(content, content.length + length - n);
-            System.arraycopy(buf, off + n, out, content.length, length - n);
-            if (record(context, stream, seq, at, length - held, out)) {
-                return;
-            }
-        }
-        if (held > 0) {
-            record(context, stream, seq, at, 0, Arrays.copyOfRange(buf, off, off + held));
-        }
     }
 
     /** A client command: PORT or EPRT. @return the line's new content (line end excluded), or null */
@@ -322,35 +167,5 @@ public final class FtpHelper implements MasqHelper {
             context.refused(refusal);
         }
         return refusal == null;
-    }
-
-    /** Collects the client's first bytes; once enough are in, tells whether they start an HTTP request. */
-    private static boolean isHttpRequest(FlowState state, byte[] buf, int off, int len) {
-        boolean lineEnded = false;
-        for (int i = 0; i < len && state.firstLength < FIRST_BYTES_CHECKED && !lineEnded; i++) {
-            state.firstBytes[state.firstLength++] = buf[off + i];
-            lineEnded = buf[off + i] == '\n';
-        }
-        state.firstChecked = lineEnded || state.firstLength == FIRST_BYTES_CHECKED;
-        return state.firstChecked && FtpSyntax.isHttpRequest(state.firstBytes, 0, state.firstLength);
-    }
-
-    /** Sends the bytes held back from earlier segments, unchanged, before the segment's byte {@code at}. */
-    private static void putBackHeld(HelperContext context, Stream stream, long seq, int at) {
-        if (stream.holdsBack && stream.lineLength > 0) {
-            record(context, stream, seq, at, 0, Arrays.copyOf(stream.line, stream.lineLength));
-        }
-        stream.lineLength = 0;
-    }
-
-    /** Asks for an edit and remembers it for retransmissions. */
-    private static boolean record(HelperContext context, Stream stream, long seq, int at, int length, byte[] bytes) {
-        if (!context.replace(at, length, bytes, 0, bytes.length)) {
-            context.refused(REFUSED_EDIT);
-            return false;
-        }
-        stream.edits[stream.nextEdit] = new Edit((seq + at) & 0xFFFF_FFFFL, length, bytes);
-        stream.nextEdit = (stream.nextEdit + 1) % MAX_REMEMBERED_EDITS;
-        return true;
     }
 }

@@ -18,7 +18,7 @@ import masq.api.Direction;
 import masq.api.Ipv4;
 import masq.api.Transport;
 import masq.api.Verdict;
-import masq.helper.ftp.RecordingContext.Expectation;
+import masq.helper.ftp.Session.Expectation;
 
 class FtpHelperTest {
     static final String PORT = "PORT 192,168,0,2,4,1\r\n";

@@ -1,4 +1,4 @@
-package masq.testkit.replay;
+package masq.helper.ftp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import masq.testkit.replay.Direction;
 import masq.testkit.Packets;
+import masq.testkit.replay.Replay;
+import masq.testkit.replay.ReplayResult;
 import masq.testkit.Tuple;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package masq.testkit.replay;
+package masq.helper.ftp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 import masq.api.Ipv4;
 import masq.api.admin.ExpectationDTO;
 import masq.api.admin.MappingDTO;
-import masq.helper.ftp.FtpHelper;
+import masq.testkit.replay.*;
 import masq.testkit.Packets;
 import masq.testkit.Tuple;
 import org.junit.jupiter.api.Test;
@@ -84,8 +84,11 @@ class FtpCaptureReplayTest {
                 new Case("ftp/sv-ruletype-firewall-116-ftp-all-data-ipv4/input.pcap", "172.23.0.3", 7, 7));
     }
 
+    /** The shared captures (../shared/captures), or -Dmasq.captures=DIR. */
+    static final Path CAPTURES = Path.of(System.getProperty("masq.captures", "../../shared/captures"));
+
     static Replay replay(String file, String client) throws IOException {
-        Path capture = SharedCaptureReplayTest.CAPTURES.resolve(file);
+        Path capture = CAPTURES.resolve(file);
         assumeTrue(Files.isReadable(capture),
                 "capture " + capture.toAbsolutePath() + " is absent (set -Dmasq.captures=DIR)");
         return CaptureReplay.builder().insideNetwork(client + "/32").outsideAddress(OUTSIDE + "/24")

@@ -1,4 +1,4 @@
-package masq.testkit.replay;
+package masq.helper.ftp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import masq.api.Ipv4;
 import masq.engine.nat.Translator;
-import masq.helper.ftp.FtpHelper;
+import masq.testkit.replay.*;
 import masq.link.pcap.PcapFiles;
 import masq.testkit.Packets;
 import masq.testkit.TcpBuilder;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * space and restored on delivery), the active data connection to the reserved gateway port, and the
  * reassembled streams, including one with a hole.
  */
-class SyntheticHelperReplayTest {
+class FtpSyntheticReplayTest {
     private static final String CLIENT = "192.168.0.2";
     private static final String SERVER = "198.51.100.7";
     private static final byte[] ETHERNET = {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 8, 0};
