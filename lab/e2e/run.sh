@@ -18,6 +18,7 @@ TESTS=(
     http_source_is_masqueraded http_outside http_far
     ftp_active_port ftp_active_eprt ftp_passive_pasv ftp_passive_epsv
     lftp_passive_epsv lftp_active
+    ftp_port_split_in_three ftp_port_pipelined_fifty
     iperf3_tcp iperf3_udp
     three_hosts_at_once
     masq_table_during_transfer ftp_active_helper_hot_swap
@@ -171,6 +172,24 @@ t_ftp_passive_epsv() {
     ftp_curl "$TMP/ftp-epsv.bin" --ftp-pasv --epsv
     log_has "$TMP/ftp-epsv.bin" '^< 229 ' "a 229 reply to EPSV"
 }
+
+# ftp_crafted MODE: lab/e2e/ftp_crafted.py from A-box (see there); the whole file must arrive.
+ftp_crafted() {
+    local log="$TMP/ftp-$1.log" bytes
+    need_ftp_helper
+    nsx abox timeout 40 /usr/bin/python3 "$LAB_DIR/e2e/ftp_crafted.py" "$OUTSIDE" "$TEST_FILE" "$1" >"$log" 2>&1 ||
+        fail "$(tail -n 1 "$log")"
+    bytes=$(sed -n 's/^retrieved \([0-9]*\) bytes.*/\1/p' "$log")
+    [ "$bytes" = $((TEST_FILE_MIB * 1024 * 1024)) ] || fail "retrieved ${bytes:-no} bytes, not $TEST_FILE_MIB MiB"
+    tail -n 1 "$log"
+}
+# A PORT command cut into "PO", "RT h1,h2,h3,h4," and "p1,p2\r\n", 0.3 s apart: the gateway holds the
+# first two parts back and sends the command whole, rewritten (Linux's helper gives up on it: the
+# server then refuses the inside address).
+t_ftp_port_split_in_three() { ftp_crafted split; }
+# 50 PORT commands in one segment: every one leaves rewritten (the server accepts all 50) and the
+# last one's data connection carries the file.
+t_ftp_port_pipelined_fifty() { ftp_crafted pipelined; }
 
 # lftp_get OUTFILE SETTINGS: lftp with debug output, bounded retries.
 lftp_get() {

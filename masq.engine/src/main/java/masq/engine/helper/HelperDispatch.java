@@ -301,6 +301,11 @@ public final class HelperDispatch implements FlowHook, HelperListener {
     }
 
     @Override
+    public boolean pollGenerated(PacketBuffer out) {
+        return messages.poll(out);
+    }
+
+    @Override
     public boolean keepAlive(int mapping, int slot) {
         return attachments[slot].children > 0;
     }

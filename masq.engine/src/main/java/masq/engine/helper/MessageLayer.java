@@ -14,6 +14,7 @@ import masq.engine.nat.Counter;
 import masq.engine.nat.Counters;
 import masq.engine.packet.Bytes;
 import masq.engine.packet.Checksum;
+import masq.engine.packet.Ipv4Header;
 import masq.engine.packet.PacketBuffer;
 import masq.engine.packet.TcpHeader;
 
@@ -74,6 +75,9 @@ final class MessageLayer implements MessageStream.Sink {
             dispatch.refusedFor(a, Framing.REFUSED_OUT_OF_ORDER);
             return false;
         }
+        if (stream.heldNeedsAck() && (TcpHeader.flags(b, l4) & TcpHeader.ACK) != 0) {
+            acknowledgeHeld(a, out, TcpHeader.acknowledgment(b, l4), stream);
+        }
         if (result == MessageStream.UNCHANGED) {
             return true;
         }
@@ -109,13 +113,68 @@ final class MessageLayer implements MessageStream.Sink {
         int ack = TcpHeader.acknowledgment(b, l4);
         SequenceRecords peer = a.sequence == null ? null : a.sequence.records(!out);
         int original = peer != null && peer.changed() ? peer.toOriginal(ack) : ack;
-        (out ? a.inboundMessages : a.outboundMessages).acknowledged(original);
+        (out ? a.inboundMessages : a.outboundMessages).acknowledged(original, TcpHeader.window(b, l4));
     }
 
     /** @return whether a segment without payload must go through the stream: a FIN after held bytes */
     static boolean holdsAtFin(Attachment a, boolean out, byte[] b, int l4) {
         MessageStream stream = out ? a.outboundMessages : a.inboundMessages;
         return (TcpHeader.flags(b, l4) & TcpHeader.FIN) != 0 && (stream.heldLength() > 0 || stream.rememberedCount() > 0);
+    }
+
+    /** The packets made to acknowledge held bytes, waiting for {@link #poll}; the oldest is overwritten. */
+    private static final int QUEUED_ACKS = 8;
+    private static final int ACK_LENGTH = Ipv4Header.MIN_LENGTH + TcpHeader.MIN_LENGTH;
+    private final byte[][] acks = new byte[QUEUED_ACKS][ACK_LENGTH];
+    private int ackHead;
+    private int ackCount;
+
+    /**
+     * Acknowledges the held bytes to their sender, as their receiver would (see
+     * {@link MessageStream#heldNeedsAck()}): a pure ACK from the receiver's address and port, with
+     * the sequence number the sender expects ({@code senderAck}, what its segment acknowledged) and
+     * the receiver's last window.
+     */
+    private void acknowledgeHeld(Attachment a, boolean out, int senderAck, MessageStream stream) {
+        byte[] p = acks[(ackHead + ackCount) % QUEUED_ACKS];
+        if (ackCount == QUEUED_ACKS) {
+            ackHead = (ackHead + 1) % QUEUED_ACKS;
+        } else {
+            ackCount++;
+        }
+        int source = out ? a.remoteAddress : a.outsideAddress;
+        int destination = out ? a.insideAddress : a.remoteAddress;
+        java.util.Arrays.fill(p, (byte) 0);
+        p[0] = 0x45;
+        Bytes.set16(p, Ipv4Header.OFFSET_TOTAL_LENGTH, ACK_LENGTH);
+        Bytes.set16(p, 6, Ipv4Header.FLAG_DONT_FRAGMENT);
+        p[Ipv4Header.OFFSET_TTL] = 64;
+        p[9] = (byte) Ipv4Header.PROTOCOL_TCP;
+        Bytes.set32(p, Ipv4Header.OFFSET_SOURCE, source);
+        Bytes.set32(p, Ipv4Header.OFFSET_DESTINATION, destination);
+        Ipv4Header.setChecksum(p, 0, Checksum.compute(p, 0, Ipv4Header.MIN_LENGTH, 0));
+        int t = Ipv4Header.MIN_LENGTH;
+        Bytes.set16(p, t + TcpHeader.OFFSET_SOURCE_PORT, out ? a.remotePort : a.masqPort);
+        Bytes.set16(p, t + TcpHeader.OFFSET_DESTINATION_PORT, out ? a.insidePort : a.remotePort);
+        TcpHeader.setSequence(p, t, senderAck);
+        TcpHeader.setAcknowledgment(p, t, stream.next());
+        p[t + TcpHeader.OFFSET_DATA_OFFSET] = (byte) (TcpHeader.MIN_LENGTH / 4 << 4);
+        p[t + TcpHeader.OFFSET_DATA_OFFSET + 1] = (byte) TcpHeader.ACK;
+        Bytes.set16(p, t + 14, stream.receiverWindow());
+        TcpHeader.setChecksum(p, t, Checksum.compute(p, t, TcpHeader.MIN_LENGTH,
+                Checksum.pseudoHeader(source, destination, Ipv4Header.PROTOCOL_TCP, TcpHeader.MIN_LENGTH)));
+        counters.increment(Counter.STREAM_HELD_ACKED);
+    }
+
+    /** Copies the oldest queued acknowledgment into {@code out}; false when none is queued. */
+    boolean poll(PacketBuffer out) {
+        if (ackCount == 0) {
+            return false;
+        }
+        byte[] p = acks[ackHead];
+        ackHead = (ackHead + 1) % QUEUED_ACKS;
+        ackCount--;
+        return out.set(p, 0, ACK_LENGTH);
     }
 
     @Override

@@ -86,6 +86,11 @@ final class MessageStream {
     private int prologueLength;
     private boolean prologueDone;
     private boolean abandoned;
+    /** The highest acknowledgment the receiver sent, in the sender's numbering, once {@code receiverAcked}. */
+    private int receiverAck;
+    private boolean receiverAcked;
+    /** The receiver's last advertised window (the raw field). */
+    private int receiverWindow = 1024;
 
     // Remembered changes, oldest first: original [start, end) became the bytes at store[from, from + length).
     private int[] start = new int[8];
@@ -212,6 +217,29 @@ final class MessageStream {
         return changeLength[i];
     }
 
+    /**
+     * @return whether the sender must be told that the bytes held back arrived: the receiver has
+     *         acknowledged everything before them, so it has nothing left to acknowledge and will
+     *         not answer, while the sender, seeing no acknowledgment, would stop sending (its
+     *         congestion window after a timeout) and the message would never complete. When bytes
+     *         the receiver has not acknowledged precede them, its acknowledgment of those covers the
+     *         held bytes too (the sequence records map it past them).
+     */
+    boolean heldNeedsAck() {
+        return heldLength > 0 && phase == Phase.HOLD && receiverAcked && receiverAck - heldSeq >= 0
+                && heldSeq + heldLength == next;
+    }
+
+    /** @return the first byte not yet consumed, in the sender's numbering */
+    int next() {
+        return next;
+    }
+
+    /** @return the receiver's last advertised window */
+    int receiverWindow() {
+        return receiverWindow;
+    }
+
     /** @return the bytes held back now */
     int heldLength() {
         return heldLength;
@@ -248,10 +276,18 @@ final class MessageStream {
         return phase != Phase.OFF;
     }
 
-    /** The receiver acknowledged every byte before {@code originalAck}: forget the changes it covers. */
-    void acknowledged(int originalAck) {
+    /**
+     * The receiver acknowledged every byte before {@code originalAck} (the sender's numbering) and
+     * advertised {@code window}: forget the changes the acknowledgment covers.
+     */
+    void acknowledged(int originalAck, int window) {
+        receiverWindow = window;
         if (!started || originalAck - next > 0) {
             return;
+        }
+        if (!receiverAcked || originalAck - receiverAck > 0) {
+            receiverAck = originalAck;
+            receiverAcked = true;
         }
         int n = 0;
         // an insertion at the acknowledged point may not have arrived: the number is the same either way

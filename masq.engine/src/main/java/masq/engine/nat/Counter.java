@@ -95,6 +95,8 @@ public enum Counter {
     STREAM_GAP("helper.stream.gap"),
     STREAM_DEFERRED("helper.stream.deferred"),
     STREAM_RELEASED("helper.stream.released"),
+    STREAM_HELD_ACKED("helper.stream.held-acked"),
+    HELPER_GENERATED("helper.generated"),
     EDIT_REFUSED_RANGE("helper.edit.refused.range"),
     EDIT_REFUSED_OVERLAP("helper.edit.refused.overlap"),
     EDIT_REFUSED_GROWTH("helper.edit.refused.growth"),

@@ -83,6 +83,16 @@ public interface FlowHook {
         return false;
     }
 
+    /**
+     * A packet the hook made in answer to the last one it was shown, to go back where that one came
+     * from (the message layer acknowledging bytes it holds back): writes it into {@code out} and
+     * returns true, or returns false when there is none. Polled after each forwarded packet through
+     * {@link Translator#pollReleased}. The default makes none.
+     */
+    default boolean pollGenerated(PacketBuffer out) {
+        return false;
+    }
+
     /** The engine clock reached {@code nowSeconds} (called at most once a second): expire timed state. */
     default void tick(int nowSeconds) {
     }

@@ -96,6 +96,10 @@ public final class Translator {
     public int pollReleased(PacketBuffer out, long nowNanos) {
         try {
             tick(nowNanos);
+            if (masquerade.hook.pollGenerated(out)) {
+                counters.increment(Counter.HELPER_GENERATED);
+                return REPLY;
+            }
             int e = fragments.pollReleased(out);
             return e == FragmentTable.NONE ? NOTHING : applyFragment(out, e);
         } catch (RuntimeException ex) {

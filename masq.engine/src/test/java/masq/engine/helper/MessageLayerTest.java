@@ -41,7 +41,7 @@ class MessageLayerTest {
      * Lines starting "SAY " (outbound) or "ECHO " (inbound) get "!" before their line end; records (when
      * asked for) of a 2-byte big-endian total length get their bytes after the header upper-cased.
      */
-    static final class Shouting implements MessageHelper {
+    static class Shouting implements MessageHelper {
         final List<String> messages = new ArrayList<>();
         final List<String> prologues = new ArrayList<>();
         Framing outbound = Framing.lines(64, "SAY ");
@@ -472,6 +472,35 @@ class MessageLayerTest {
                 (int) c.serverEnd).build());
         assertEquals(c.clientSeq, TcpHeader.acknowledgment(ack, tcp), "the client sees all it sent acknowledged");
         assertEquals(0, c.gateway.dispatch.rememberedChanges(), "and the gateway forgets what it remembered for it");
+    }
+
+    @Test
+    void heldBytesAreAcknowledgedToTheSenderWhenTheReceiverHasNothingLeftToAcknowledge() {
+        Connection c = new Connection(new Shouting());
+        c.out("NOOP\n");
+        c.in("200 ok\n");                        // acknowledges the client's NOOP
+        assertEquals("", c.out("SAY he"));         // all held: the server gets an empty segment, nothing to ack
+        masq.engine.packet.PacketBuffer reply = new masq.engine.packet.PacketBuffer(2048);
+        assertEquals(Translator.REPLY, c.gateway.translator.pollReleased(reply, c.gateway.now));
+        byte[] ack = java.util.Arrays.copyOfRange(reply.data, reply.offset, reply.offset + reply.length);
+        assertEquals(PacketBuilder.ip(SERVER), Bytes.get32(ack, 12));
+        assertEquals(PacketBuilder.ip(A), Bytes.get32(ack, 16));
+        assertEquals(PORT, Bytes.get16(ack, 20));
+        assertEquals(40000, Bytes.get16(ack, 22));
+        assertEquals(c.serverSeq, TcpHeader.sequence(ack, 20), "the sequence number the client expects");
+        assertEquals(c.clientSeq, TcpHeader.acknowledgment(ack, 20), "everything it sent, the held bytes included");
+        assertEquals(TcpHeader.ACK, TcpHeader.flags(ack, 20));
+        assertTrue(masq.engine.packet.Checksum.verify(ack, 0, 20, 0), "IP checksum");
+        assertTrue(masq.engine.packet.Checksum.verify(ack, 20, 20, masq.engine.packet.Checksum.pseudoHeader(
+                PacketBuilder.ip(SERVER), PacketBuilder.ip(A), 6, 20)), "TCP checksum");
+        assertEquals(Translator.NOTHING, c.gateway.translator.pollReleased(reply, c.gateway.now));
+        assertEquals(1, c.count(Counter.STREAM_HELD_ACKED));
+        // bytes the server has not acknowledged come before the held ones: its own ACK will cover them
+        assertEquals("x\n", c.out("llo\nx\nSAY y").substring("SAY hello!\n".length()));
+        assertEquals(Translator.NOTHING, c.gateway.translator.pollReleased(reply, c.gateway.now));
+        byte[] serverAck = c.gateway.in(PacketBuilder.tcp(SERVER, PORT, OUTSIDE, c.masqPort).seq(c.serverSeq,
+                (int) c.serverEnd).build());
+        assertEquals(c.clientSeq, TcpHeader.acknowledgment(serverAck, 20), "which maps past the held bytes");
     }
 
     @Test

@@ -36,4 +36,29 @@ class FtpHarnessTest {
         assertNotNull(low.output());
         assertEquals(Map.of("port-privileged", 1L), ftp.refusals("ftp"));
     }
+
+    /** Issue 19: 50 PORT commands in one segment all leave rewritten, and the last one's data connection opens. */
+    @Test
+    void fiftyPipelinedPortsLeaveRewrittenAndTheLastOnesDataConnectionOpens() {
+        HelperHarness ftp = HelperHarness.builder().helper(new FtpHelper(), "ftp", "tcp", 21).build();
+        ftp.outbound(Packets.tcp(CLIENT, 1025, SERVER, 21).flags(Packets.SYN).seq(999).build());
+        StringBuilder commands = new StringBuilder();
+        for (int k = 1; k <= 50; k++) {
+            commands.append("PORT 192,168,0,2,8,").append(k).append("\r\n");
+        }
+        HelperStep step = ftp.outbound(Packets.tcp(CLIENT, 1025, SERVER, 21).seq(1000).ack(1)
+                .payload(commands.toString()).build());
+        String out = step.outputText();
+        assertEquals(50, out.split("\r\n").length);
+        assertEquals(false, out.contains("192,168"), "no line leaves with the inside address");
+        assertEquals(50, ftp.counter("expect.created"));
+        ExpectationDTO last = ftp.expectations().get(0);
+        assertEquals(1, ftp.expectations().size(), "the helper keeps one pending expectation, the newest");
+        assertEquals(8 * 256 + 50, last.insidePort);
+        assertEquals("PORT 203,0,113,1," + (last.gatewayPort >> 8) + "," + (last.gatewayPort & 0xff),
+                out.split("\r\n")[49]);
+        HelperStep syn = ftp.inbound(Packets.tcp(SERVER, 20, OUTSIDE, last.gatewayPort).flags(Packets.SYN).build());
+        assertEquals(CLIENT, Packets.destination(syn.output()));
+        assertEquals(8 * 256 + 50, Packets.destinationPort(syn.output()));
+    }
 }

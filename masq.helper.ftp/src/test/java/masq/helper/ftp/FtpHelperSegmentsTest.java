@@ -49,6 +49,41 @@ class FtpHelperSegmentsTest {
     }
 
     @Test
+    void portSplitIntoEveryNumberOfSegmentsArrivesRewritten() {
+        // issue 19: "PO", "RT 172,16,5,10,", "156,70\r\n" never arrived before the message layer
+        String before = "USER anonymous\r\n" + PORT + "LIST\r\n";
+        String after = "USER anonymous\r\n" + PORT_OUT + "LIST\r\n";
+        for (int pieces = 1; pieces <= PORT.length(); pieces++) {
+            Session session = new Session();
+            StringBuilder out = new StringBuilder(session.out("USER anonymous\r\n"));
+            for (int i = 0; i < pieces; i++) {
+                out.append(session.out(PORT.substring(i * PORT.length() / pieces, (i + 1) * PORT.length() / pieces)));
+            }
+            out.append(session.out("LIST\r\n"));
+            assertEquals(after, out.toString(), pieces + " segments of " + before);
+            assertEquals(List.of(active(1025, 61000)), session.flow.expectations, pieces + " segments");
+            assertEquals(NONE, session.flow.refusals, pieces + " segments");
+        }
+    }
+
+    @Test
+    void fiftyPipelinedPortsInOneSegmentAllLeaveRewritten() {
+        StringBuilder in = new StringBuilder();
+        StringBuilder out = new StringBuilder();
+        List<Object> expected = new java.util.ArrayList<>();
+        for (int k = 1; k <= 50; k++) {
+            in.append("PORT 192,168,0,2,4,").append(k).append("\r\n");
+            int gatewayPort = 61000 + k - 1;
+            out.append("PORT 203,0,113,1,").append(gatewayPort >> 8).append(',').append(gatewayPort & 0xff).append("\r\n");
+            expected.add(active(1024 + k, gatewayPort));
+        }
+        Session session = new Session();
+        assertEquals(out.toString(), session.out(in.toString()));
+        assertEquals(expected, session.flow.expectations);
+        assertEquals(NONE, session.flow.refusals);
+    }
+
+    @Test
     void splitPortHoldsBackTheTailAndSendsTheWholeLineWithTheRest() {
         Session session = new Session();
         assertEquals("NOOP\r\n", session.out("NOOP\r\nPORT 192,16"));
