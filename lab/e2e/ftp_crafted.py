@@ -15,6 +15,8 @@ import socket
 import sys
 import time
 
+from ftp_dialogue import Dialogue
+
 PIPELINED = 50
 
 
@@ -22,20 +24,8 @@ def main():
     server, name, mode = sys.argv[1], sys.argv[2], sys.argv[3]
     sock = socket.create_connection((server, 21), timeout=15)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    replies = sock.makefile("r", encoding="latin-1", newline="\r\n")
-
-    def reply():
-        line = replies.readline()
-        print("< " + line.rstrip("\r\n"), flush=True)
-        while len(line) >= 4 and line[3] == "-":  # multi-line reply: up to "NNN " (RFC 959 4.2)
-            line = replies.readline()
-            print("< " + line.rstrip("\r\n"), flush=True)
-        return line
-
-    def send(command):
-        print("> " + command, flush=True)
-        sock.sendall((command + "\r\n").encode("latin-1"))
-        return reply()
+    dialogue = Dialogue(sock)
+    reply, send = dialogue.reply, dialogue.send
 
     def listener():
         data = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -105,7 +95,7 @@ def main():
         print("ftp_crafted: the transfer ended with %s" % done.rstrip(), file=sys.stderr)
         return 1
     send("QUIT")
-    replies.read()
+    dialogue.rest()
     sock.close()
     print("retrieved %d bytes on port %d from %s:%d" % (received, last.getsockname()[1], peer[0], peer[1]))
     return 0

@@ -8,6 +8,8 @@ whatever it answered to PORT; 1 if it did not close within 10 s or the dialogue 
 import socket
 import sys
 
+from ftp_dialogue import Dialogue
+
 
 def main():
     server, client_port = sys.argv[1], int(sys.argv[2])
@@ -15,20 +17,8 @@ def main():
     sock.settimeout(10)
     sock.bind(("0.0.0.0", client_port))
     sock.connect((server, 21))
-    replies = sock.makefile("r", encoding="latin-1", newline="\r\n")
-
-    def reply():
-        line = replies.readline()
-        print("< " + line.rstrip("\r\n"), flush=True)
-        while len(line) >= 4 and line[3] == "-":  # multi-line reply: up to "NNN " (RFC 959 4.2)
-            line = replies.readline()
-            print("< " + line.rstrip("\r\n"), flush=True)
-        return line
-
-    def send(command):
-        print("> " + command, flush=True)
-        sock.sendall((command + "\r\n").encode("latin-1"))
-        return reply()
+    dialogue = Dialogue(sock)
+    reply, send = dialogue.reply, dialogue.send
 
     reply()
     send("USER anonymous")
@@ -40,7 +30,7 @@ def main():
     port = data.getsockname()[1]
     send("PORT %s,%d,%d" % (address, port >> 8, port & 0xFF))
     send("QUIT")
-    if replies.read():
+    if dialogue.rest():
         print("the server sent more after its QUIT reply", file=sys.stderr)
         return 1
     print("server closed first", flush=True)
