@@ -3,19 +3,23 @@ package masq.api;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * What the engine offers a helper during one {@link MasqHelper#handle} call: the connection, the
+ * What the engine offers a helper during one {@link MasqHelper#handle} or
+ * {@link MessageHelper#message} call: the connection, the
  * direction, payload edits, expectations and per-connection state. Valid only during that call and
  * only on the engine thread.
  *
- * <p>Edits are described against the payload as the helper saw it (offsets relative to the first
- * payload byte). They are applied when {@code handle} returns {@link Verdict#ACCEPT}, in offset order;
+ * <p>Edits are described against the payload (or the message) as the helper saw it: offsets are
+ * relative to its first byte. They are applied when the call returns {@link Verdict#ACCEPT}, in offset order;
  * they may not overlap. The engine then resizes the packet, fixes the IP total length and all
  * checksums and, for TCP, records the length change so that later segments, retransmissions, ACKs
  * and SACK blocks stay consistent in both directions.
  */
 @ProviderType
 public interface HelperContext {
-    /** The most bytes all edits of one packet may add to it. */
+    /**
+     * The most bytes all edits of one call may add: of one packet for {@link MasqHelper#handle}, of
+     * one message for {@link MessageHelper#message}.
+     */
     int MAX_GROWTH_PER_PACKET = 256;
 
     /** @return the connection the packet belongs to */

@@ -66,7 +66,8 @@ public interface MasqHelper {
     int DEFAULT_EXPECT_TIMEOUT_SECONDS = 120;
 
     /**
-     * Looks at one packet's payload. Called for every packet with a non-empty payload of a
+     * Looks at one packet's payload (not called for a {@link MessageHelper} on TCP, which gets
+     * whole messages). Called for every packet with a non-empty payload of a
      * connection this helper is attached to, in both directions, in arrival order. For TCP the
      * payload is shown in the sender's original sequence space, before any earlier edit of this
      * helper shifted it, and retransmissions are shown again: a helper must produce the same edits

@@ -6,7 +6,8 @@
  * component, registered with the service properties named in {@link masq.api.MasqHelper}. The engine
  * attaches a helper to new connections that inside hosts open to the helper's ports and then calls
  * {@link masq.api.MasqHelper#handle} for every packet of those connections that carries payload, in
- * both directions, on the engine thread. The helper reads the payload and asks its
+ * both directions, on the engine thread; a {@link masq.api.MessageHelper} is called instead once per
+ * complete message of a TCP stream cut by its {@link masq.api.Framing} (since 1.1). The helper reads the payload and asks its
  * {@link masq.api.HelperContext} to replace bytes or to expect a related connection; the engine owns
  * lengths, checksums, TCP sequence numbers, ports and timers.
  *

@@ -10,8 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import masq.api.Framing;
 import masq.api.HelperContext;
 import masq.api.MasqHelper;
+import masq.api.MessageHelper;
 import masq.api.Transport;
 import masq.api.Verdict;
 import masq.api.admin.ExpectationDTO;
@@ -22,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * The harness drives the real engine: a tiny "call" helper (one line {@code CALL <port>\n} per
  * segment, rewritten to the gateway port, with an expectation for the callback) shows edits,
  * sequence adjustment, expectations, refusals, the clock, withdrawal and failures as a third-party
- * helper author would see them; one FTP case checks the Javadoc example.
+ * helper author would see them; its message-layer twin shows a {@link MessageHelper} given whole lines
+ * however the segments cut them. (The FTP helper's tests check the Javadoc example.)
  */
 class HelperHarnessTest {
     static final String CLIENT = "192.168.0.2";
@@ -47,6 +50,44 @@ class HelperHarnessTest {
             context.replace(5, line.length() - 6, Integer.toString(masqPort));
             return Verdict.ACCEPT;
         }
+    }
+
+    /** The same protocol as {@link CallHelper}, on the message layer: lines, wherever segments cut them. */
+    static final class MessageCallHelper implements MessageHelper {
+        private static final Framing CALLS = Framing.lines(32, "CALL ");
+
+        @Override
+        public Framing framing(masq.api.Direction direction) {
+            return direction == masq.api.Direction.OUTBOUND ? CALLS : null;
+        }
+
+        @Override
+        public Verdict message(HelperContext context, byte[] line, int offset, int length) {
+            String text = new String(line, offset, length, StandardCharsets.US_ASCII);
+            if (!text.matches("CALL \\d{1,5}\n")) {
+                context.refused("malformed");
+                return Verdict.ACCEPT;
+            }
+            int port = Integer.parseInt(text.substring(5, length - 1));
+            int masqPort = context.expect(Transport.TCP).insideTarget(context.flow().insideAddress(), port).register();
+            context.replace(5, length - 6, Integer.toString(masqPort));
+            return Verdict.ACCEPT;
+        }
+    }
+
+    @Test
+    void aMessageHelperGetsWholeLinesHoweverTheSegmentsCutThem() {
+        HelperHarness m = HelperHarness.builder().helper(new MessageCallHelper(), "mcall", "tcp", 7000).build();
+        m.outbound(out(999, 0).flags(Packets.SYN).build());
+        assertEquals("HELLO\n", m.outbound(out(1000, 1).payload("HELLO\nCA").build()).outputText());
+        assertEquals("", m.outbound(out(1008, 1).payload("LL 40").build()).outputText(), "held back");
+        HelperStep last = m.outbound(out(1013, 1).payload("01\n").build());
+        int gatewayPort = last.newExpectations().get(0).gatewayPort;
+        assertEquals("CALL " + gatewayPort + "\n", last.outputText());
+        assertEquals(1, m.counter("helper.messages"));
+        assertEquals(Map.of(), m.refusals("mcall"));
+        assertEquals("CALL x\n", m.outbound(out(1016, 1).payload("CALL x\n").build()).outputText());
+        assertEquals(Map.of("malformed", 1L), m.refusals("mcall"));
     }
 
     private final HelperHarness gw = HelperHarness.builder().helper(new CallHelper(), "call", "tcp", 7000).build();

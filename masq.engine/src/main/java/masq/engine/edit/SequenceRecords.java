@@ -16,7 +16,9 @@ package masq.engine.edit;
  */
 public final class SequenceRecords {
     /**
-     * The most changes kept per direction. A control connection has a handful in flight at most.
+     * The most changes kept per direction. A segment helper records one per resized segment; the
+     * message layer one per run of changed bytes (50 pipelined commands in one segment are one
+     * run, a command split over three segments three). The arrays grow to this bound as needed.
      * At the bound the oldest collapses into the floor delta if the peer has acknowledged it (only a
      * retransmission of acknowledged data, which the receiver discards, would notice); if it has
      * not, a further length change is refused rather than risk a wrong delta.

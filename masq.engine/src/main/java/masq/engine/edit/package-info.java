@@ -27,9 +27,10 @@
  * exactly.</li>
  * </ul>
  *
- * <p>Known limit: a retransmission that is resegmented across a rewritten command is not rebuilt
- * from a cache of the rewritten bytes (protocols.md §2.4's last sentence); the helper sees the new
- * segment boundaries and decides (the FTP helper refuses such edits and counts them).
+ * <p>A retransmission that is resegmented across a rewritten message is rebuilt from the changes
+ * the message layer remembers until they are acknowledged ({@code masq.engine.helper.MessageStream};
+ * protocols.md §2.4's last sentence). For a helper on the segment call ({@code MasqHelper.handle})
+ * it is not: that helper sees the new segment boundaries and decides.
  *
  * <p>Engine thread only.
  */

@@ -223,11 +223,12 @@ final class MessageStream {
      *         not answer, while the sender, seeing no acknowledgment, would stop sending (its
      *         congestion window after a timeout) and the message would never complete. When bytes
      *         the receiver has not acknowledged precede them, its acknowledgment of those covers the
-     *         held bytes too (the sequence records map it past them).
+     *         held bytes too (the sequence records map it past them). Not while the receiver's
+     *         window is closed: the bytes would be acknowledged beyond it (a window probe).
      */
     boolean heldNeedsAck() {
         return heldLength > 0 && phase == Phase.HOLD && receiverAcked && receiverAck - heldSeq >= 0
-                && heldSeq + heldLength == next;
+                && heldSeq + heldLength == next && receiverWindow != 0;
     }
 
     /** @return the first byte not yet consumed, in the sender's numbering */

@@ -42,6 +42,21 @@
  * segment keeps the byte stream intact where a dropped one would be retransmitted at the same size
  * for ever. The cost is that the helper's rewrite does not happen for that segment (its
  * expectation then times out); control lines are short, so only a pathological sender hits it.</li>
+ * <li><b>Messages</b> ({@link masq.api.MessageHelper}): a TCP connection of a message helper gets two
+ * {@link masq.engine.helper.MessageStream}s, one per direction, driven by
+ * {@link masq.engine.helper.MessageLayer} instead of the segment call. A stream keeps, in the
+ * sender's original numbering, the first byte not yet consumed, the start of an incomplete message
+ * (held back: deleted from its segments, its deletion recorded as a length change) and, until the
+ * receiver acknowledges them, the changes it made, so that a retransmission cut any way gets the
+ * same bytes at the same translated positions ({@link masq.engine.edit.SequenceRecords#delta} maps a
+ * byte inside a change to the byte at the same distance into its replacement). Held bytes are
+ * acknowledged to their sender by a generated pure ACK ({@link masq.engine.nat.FlowHook#pollGenerated})
+ * when the receiver has acknowledged everything before them: it would not send another
+ * acknowledgment, and a sender in loss recovery (congestion window one segment) would retransmit the
+ * held bytes for ever instead of sending the rest of the message. Otherwise the receiver's own
+ * acknowledgment of the preceding bytes maps past the held ones. What does not fit (the packet's
+ * room, 256 unacknowledged changes or 64 KiB of them per direction, the sequence records) is cut
+ * from the segment, FIN cleared, and comes again with the sender's retransmission.</li>
  * <li><b>Failures.</b> An exception (or linkage error) from a helper is caught at the call: the
  * packet goes on unchanged, {@code HelperEntry.countFailure} and {@code helper.failures} count it,
  * and a rate-limited warning names helper and connection. After
