@@ -17,6 +17,7 @@ import masq.engine.packet.Checksum;
 import masq.engine.packet.Ipv4Header;
 import masq.engine.packet.PacketBuffer;
 import masq.engine.packet.TcpHeader;
+import masq.engine.packet.TcpOptions;
 
 /**
  * The glue between TCP segments and {@link MessageStream}s for {@link MessageHelper}s: runs a
@@ -76,7 +77,9 @@ final class MessageLayer implements MessageStream.Sink {
             return false;
         }
         if (stream.heldNeedsAck() && (TcpHeader.flags(b, l4) & TcpHeader.ACK) != 0) {
-            acknowledgeHeld(a, out, TcpHeader.acknowledgment(b, l4), stream);
+            int stamps = TcpOptions.timestamps(b, l4);
+            acknowledgeHeld(a, out, TcpHeader.acknowledgment(b, l4), stream, stamps < 0 ? -1L
+                    : Integer.toUnsignedLong(Bytes.get32(b, stamps)));
         }
         if (result == MessageStream.UNCHANGED) {
             return true;
@@ -90,6 +93,9 @@ final class MessageLayer implements MessageStream.Sink {
                 }
                 a.sequence.records(out).record(seq + stream.changeStart(i), original, stream.changeLength(i));
             }
+        }
+        if (stream.released()) {
+            counters.increment(Counter.STREAM_RELEASED);
         }
         if (stream.cut()) {
             counters.increment(Counter.STREAM_DEFERRED);
@@ -113,7 +119,12 @@ final class MessageLayer implements MessageStream.Sink {
         int ack = TcpHeader.acknowledgment(b, l4);
         SequenceRecords peer = a.sequence == null ? null : a.sequence.records(!out);
         int original = peer != null && peer.changed() ? peer.toOriginal(ack) : ack;
-        (out ? a.inboundMessages : a.outboundMessages).acknowledged(original, TcpHeader.window(b, l4));
+        MessageStream acknowledged = out ? a.inboundMessages : a.outboundMessages;
+        acknowledged.acknowledged(original, TcpHeader.window(b, l4));
+        int stamps = TcpOptions.timestamps(b, l4);
+        if (stamps >= 0) {
+            acknowledged.receiverTimestamp(Bytes.get32(b, stamps));
+        }
     }
 
     /** @return whether a segment without payload must go through the stream: a FIN after held bytes */
@@ -124,29 +135,39 @@ final class MessageLayer implements MessageStream.Sink {
 
     /** The packets made to acknowledge held bytes, waiting for {@link #poll}; the oldest is overwritten. */
     private static final int QUEUED_ACKS = 8;
-    private static final int ACK_LENGTH = Ipv4Header.MIN_LENGTH + TcpHeader.MIN_LENGTH;
-    private final byte[][] acks = new byte[QUEUED_ACKS][ACK_LENGTH];
+    /** NOP, NOP, timestamps (RFC 7323 appendix A's layout). */
+    private static final int TIMESTAMPS_LENGTH = 12;
+    private static final int MAX_ACK_LENGTH = Ipv4Header.MIN_LENGTH + TcpHeader.MIN_LENGTH + TIMESTAMPS_LENGTH;
+    private final byte[][] acks = new byte[QUEUED_ACKS][MAX_ACK_LENGTH];
+    private final int[] ackLengths = new int[QUEUED_ACKS];
     private int ackHead;
     private int ackCount;
 
     /**
      * Acknowledges the held bytes to their sender, as their receiver would (see
      * {@link MessageStream#heldNeedsAck()}): a pure ACK from the receiver's address and port, with
-     * the sequence number the sender expects ({@code senderAck}, what its segment acknowledged) and
-     * the receiver's last window.
+     * the sequence number the sender expects ({@code senderAck}, what its segment acknowledged),
+     * the receiver's last window and, when both ends use timestamps, the receiver's last TSval
+     * echoing the sender's {@code senderTsVal} (a stack that enforces RFC 7323 drops a segment
+     * without them).
      */
-    private void acknowledgeHeld(Attachment a, boolean out, int senderAck, MessageStream stream) {
-        byte[] p = acks[(ackHead + ackCount) % QUEUED_ACKS];
+    private void acknowledgeHeld(Attachment a, boolean out, int senderAck, MessageStream stream, long senderTsVal) {
+        int slot = (ackHead + ackCount) % QUEUED_ACKS;
         if (ackCount == QUEUED_ACKS) {
             ackHead = (ackHead + 1) % QUEUED_ACKS;
         } else {
             ackCount++;
         }
+        byte[] p = acks[slot];
+        boolean stamps = senderTsVal >= 0 && stream.receiverStamps();
+        int tcpLength = TcpHeader.MIN_LENGTH + (stamps ? TIMESTAMPS_LENGTH : 0);
+        int length = Ipv4Header.MIN_LENGTH + tcpLength;
+        ackLengths[slot] = length;
         int source = out ? a.remoteAddress : a.outsideAddress;
         int destination = out ? a.insideAddress : a.remoteAddress;
         java.util.Arrays.fill(p, (byte) 0);
         p[0] = 0x45;
-        Bytes.set16(p, Ipv4Header.OFFSET_TOTAL_LENGTH, ACK_LENGTH);
+        Bytes.set16(p, Ipv4Header.OFFSET_TOTAL_LENGTH, length);
         Bytes.set16(p, 6, Ipv4Header.FLAG_DONT_FRAGMENT);
         p[Ipv4Header.OFFSET_TTL] = 64;
         p[9] = (byte) Ipv4Header.PROTOCOL_TCP;
@@ -158,11 +179,20 @@ final class MessageLayer implements MessageStream.Sink {
         Bytes.set16(p, t + TcpHeader.OFFSET_DESTINATION_PORT, out ? a.insidePort : a.remotePort);
         TcpHeader.setSequence(p, t, senderAck);
         TcpHeader.setAcknowledgment(p, t, stream.next());
-        p[t + TcpHeader.OFFSET_DATA_OFFSET] = (byte) (TcpHeader.MIN_LENGTH / 4 << 4);
+        p[t + TcpHeader.OFFSET_DATA_OFFSET] = (byte) (tcpLength / 4 << 4);
         p[t + TcpHeader.OFFSET_DATA_OFFSET + 1] = (byte) TcpHeader.ACK;
         Bytes.set16(p, t + 14, stream.receiverWindow());
-        TcpHeader.setChecksum(p, t, Checksum.compute(p, t, TcpHeader.MIN_LENGTH,
-                Checksum.pseudoHeader(source, destination, Ipv4Header.PROTOCOL_TCP, TcpHeader.MIN_LENGTH)));
+        if (stamps) {
+            int o = t + TcpHeader.MIN_LENGTH;
+            p[o] = (byte) TcpOptions.KIND_NOP;
+            p[o + 1] = (byte) TcpOptions.KIND_NOP;
+            p[o + 2] = (byte) TcpOptions.KIND_TIMESTAMPS;
+            p[o + 3] = 10;
+            Bytes.set32(p, o + 4, stream.receiverTsVal());
+            Bytes.set32(p, o + 8, (int) senderTsVal);
+        }
+        TcpHeader.setChecksum(p, t, Checksum.compute(p, t, tcpLength,
+                Checksum.pseudoHeader(source, destination, Ipv4Header.PROTOCOL_TCP, tcpLength)));
         counters.increment(Counter.STREAM_HELD_ACKED);
     }
 
@@ -171,10 +201,10 @@ final class MessageLayer implements MessageStream.Sink {
         if (ackCount == 0) {
             return false;
         }
-        byte[] p = acks[ackHead];
+        int slot = ackHead;
         ackHead = (ackHead + 1) % QUEUED_ACKS;
         ackCount--;
-        return out.set(p, 0, ACK_LENGTH);
+        return out.set(acks[slot], 0, ackLengths[slot]);
     }
 
     @Override

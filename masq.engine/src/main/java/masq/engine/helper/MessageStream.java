@@ -91,6 +91,9 @@ final class MessageStream {
     private boolean receiverAcked;
     /** The receiver's last advertised window (the raw field). */
     private int receiverWindow = 1024;
+    /** The receiver's last TCP timestamp value (RFC 7323), once {@code receiverStamps}. */
+    private int receiverTsVal;
+    private boolean receiverStamps;
 
     // Remembered changes, oldest first: original [start, end) became the bytes at store[from, from + length).
     private int[] start = new int[8];
@@ -111,6 +114,8 @@ final class MessageStream {
     private int pos;
     private boolean copying;
     private boolean cut;
+    /** The last segment gave back bytes held for a helper that is gone, or before a FIN. */
+    private boolean released;
     /** The open change: segment offset and output offset where it began, or -1. */
     private int spanIn = -1;
     private int spanOut;
@@ -159,6 +164,7 @@ final class MessageStream {
         pos = 0;
         copying = false;
         cut = false;
+        released = false;
         spanIn = -1;
         changes = 0;
         int old = (int) Math.min(len, -(long) ahead);
@@ -169,13 +175,14 @@ final class MessageStream {
                 collectPrologue(old, len);
             }
             if (releasePending && heldLength > 0) {
-                giveBack();
+                released = giveBack();
             }
             releasePending = false;
             frame(len);
         }
-        if (fin && !cut && heldLength > 0 && giveBack() && phase == Phase.HOLD) {
-            phase = Phase.START;
+        if (fin && !cut && heldLength > 0 && giveBack()) {
+            released = true;
+            phase = phase == Phase.HOLD ? Phase.START : phase;
         }
         closeSpan();
         if (!copying) {
@@ -190,6 +197,11 @@ final class MessageStream {
     /** @return the length of the output of the last {@link #segment} call */
     int outputLength() {
         return w;
+    }
+
+    /** @return whether the last segment gave back held bytes unchanged (helper gone, or FIN) */
+    boolean released() {
+        return released;
     }
 
     /** @return whether the last segment was cut before a change that could not be taken */
@@ -234,6 +246,22 @@ final class MessageStream {
     /** @return the first byte not yet consumed, in the sender's numbering */
     int next() {
         return next;
+    }
+
+    /** The receiver sent a segment with timestamp value {@code tsVal}. */
+    void receiverTimestamp(int tsVal) {
+        receiverTsVal = tsVal;
+        receiverStamps = true;
+    }
+
+    /** @return whether the receiver's segments carry timestamps */
+    boolean receiverStamps() {
+        return receiverStamps;
+    }
+
+    /** @return the receiver's last timestamp value */
+    int receiverTsVal() {
+        return receiverTsVal;
     }
 
     /** @return the receiver's last advertised window */
@@ -283,12 +311,15 @@ final class MessageStream {
      */
     void acknowledged(int originalAck, int window) {
         receiverWindow = window;
-        if (!started || originalAck - next > 0) {
+        if (started && originalAck - next > 0) {
             return;
         }
         if (!receiverAcked || originalAck - receiverAck > 0) {
             receiverAck = originalAck;
             receiverAcked = true;
+        }
+        if (!started) {
+            return;
         }
         int n = 0;
         // an insertion at the acknowledged point may not have arrived: the number is the same either way

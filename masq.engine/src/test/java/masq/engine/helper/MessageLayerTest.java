@@ -389,6 +389,7 @@ class MessageLayerTest {
         assertEquals("SAY half a line\n", c.out("f a line\n"));
         assertEquals("SAY x\n", c.out("SAY x\n"), "plain NAT now");
         assertEquals("SAY half a line\nSAY x\n", c.serverStream());
+        assertEquals(1, c.count(Counter.STREAM_RELEASED));
         assertEquals(List.of(), c.helper.messages);
     }
 
@@ -501,6 +502,27 @@ class MessageLayerTest {
         byte[] serverAck = c.gateway.in(PacketBuilder.tcp(SERVER, PORT, OUTSIDE, c.masqPort).seq(c.serverSeq,
                 (int) c.serverEnd).build());
         assertEquals(c.clientSeq, TcpHeader.acknowledgment(serverAck, 20), "which maps past the held bytes");
+    }
+
+    @Test
+    void theAcknowledgmentOfHeldBytesCarriesTimestampsWhenBothEndsUseThem() {
+        Connection c = new Connection(new Shouting());
+        byte[] stampsServer = { 1, 1, 8, 10, 0, 0, 3, 9, 0, 0, 0, 5 };      // TSval 777, TSecr 5
+        byte[] stampsClient = { 1, 1, 8, 10, 0, 0, 2, 43, 0, 0, 3, 9 };     // TSval 555, TSecr 777
+        c.gateway.in(PacketBuilder.tcp(SERVER, PORT, OUTSIDE, c.masqPort).seq(c.serverSeq, c.clientSeq)
+                .tcpOptions(stampsServer).build());
+        c.gateway.out(PacketBuilder.tcp(A, 40000, SERVER, PORT).seq(c.clientSeq, c.serverSeq).tcpOptions(stampsClient)
+                .payload("SAY x").build());
+        masq.engine.packet.PacketBuffer reply = new masq.engine.packet.PacketBuffer(2048);
+        assertEquals(Translator.REPLY, c.gateway.translator.pollReleased(reply, c.gateway.now));
+        byte[] ack = java.util.Arrays.copyOfRange(reply.data, reply.offset, reply.offset + reply.length);
+        assertEquals(52, ack.length);
+        int ts = masq.engine.packet.TcpOptions.timestamps(ack, 20);
+        assertEquals(777, Bytes.get32(ack, ts), "the server's last TSval");
+        assertEquals(555, Bytes.get32(ack, ts + 4), "echoing the client's");
+        assertEquals(c.clientSeq + 5, TcpHeader.acknowledgment(ack, 20));
+        assertTrue(masq.engine.packet.Checksum.verify(ack, 20, 32, masq.engine.packet.Checksum.pseudoHeader(
+                PacketBuilder.ip(SERVER), PacketBuilder.ip(A), 6, 32)), "TCP checksum");
     }
 
     @Test
