@@ -239,7 +239,7 @@ final class MessageStream {
      *         window is closed: the bytes would be acknowledged beyond it (a window probe).
      */
     boolean heldNeedsAck() {
-        return heldLength > 0 && phase == Phase.HOLD && receiverAcked && receiverAck - heldSeq >= 0
+        return heldLength > 0 && receiverAcked && receiverAck - heldSeq >= 0
                 && heldSeq + heldLength == next && receiverWindow != 0;
     }
 

@@ -394,6 +394,21 @@ class MessageLayerTest {
     }
 
     @Test
+    void heldBytesOfAWithdrawnHelperAreStillAcknowledgedWhenTheSenderRetransmitsThem() {
+        Connection c = new Connection(new Shouting());
+        c.out("NOOP\n");
+        c.in("ok\n");
+        assertEquals("", c.out("SAY ha"));
+        masq.engine.packet.PacketBuffer reply = new masq.engine.packet.PacketBuffer(2048);
+        assertEquals(Translator.REPLY, c.gateway.translator.pollReleased(reply, c.gateway.now));
+        c.gateway.registry.remove(c.serviceId);
+        assertEquals("", c.outAt(1005, "SAY ha", TcpHeader.ACK), "our acknowledgment was lost: the sender retransmits");
+        assertEquals(Translator.REPLY, c.gateway.translator.pollReleased(reply, c.gateway.now), "acknowledged again");
+        assertEquals("SAY half\n", c.out("lf\n"));
+        assertEquals("NOOP\nSAY half\n", c.serverStream());
+    }
+
+    @Test
     void aFinAfterHeldBytesCarriesThem() {
         Connection c = new Connection(new Shouting());
         assertEquals("", c.out("SAY never ends"));
