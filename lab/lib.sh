@@ -79,4 +79,4 @@ need_packages() {
     fi
 }
 LAB_PACKAGES=(iproute2 ethtool iptables procps nginx vsftpd iperf3 curl lftp traceroute iputils-ping
-    wrk tcpdump jq coreutils)
+    wrk tcpdump jq coreutils ngircd irssi tmux python3)

@@ -22,6 +22,7 @@ TESTS=(
     iperf3_tcp iperf3_udp
     three_hosts_at_once
     masq_table_during_transfer ftp_active_helper_hot_swap
+    irc_dcc_send irc_dcc_chat_both_ways irc_helper_hot_swap
     checksums_and_super_frames
 )
 passed=0 failed=0 skipped=0
@@ -382,30 +383,195 @@ t_checksums_and_super_frames() {
         "into $(stat tx.gso.segments) segments, bad checksums 0"
 }
 
-# install_helper LOCATION: installs and starts the helper jar, waits (10 s at most) until
-# masq:helpers shows it active; prints the new bundle id, or the reason it failed.
+# install_helper LOCATION [NAME]: installs and starts the helper jar, waits (10 s at most) until
+# masq:helpers shows helper NAME (default ftp) active; prints the new bundle id, or the reason it failed.
 install_helper() {
-    local out id
+    local out id name=${2:-ftp}
     out=$(console "install $1") || { echo "install $1 failed: $out"; return 1; }
     id=$(sed -n 's/^Bundle ID: \([0-9]*\).*/\1/p' <<<"$out")
     [ -n "$id" ] || { echo "install $1 printed no bundle id: $out"; return 1; }
     out=$(console "start $id") || { echo "start $id failed: $out"; return 1; }
     for _ in $(seq 20); do
         out=$(console masq:helpers) || { echo "masq:helpers failed: $out"; return 1; }
-        if awk -v id="$id" '$1 == "ftp" && $2 == id && / active$/' <<<"$out" | grep -q .; then
+        if awk -v id="$id" -v n="$name" '$1 == n && $2 == id && / active$/' <<<"$out" | grep -q .; then
             echo "$id"
             return 0
         fi
         sleep 0.5
     done
-    echo "the ftp helper (bundle $id) is not active: $(tr -s ' \n' ' ;' <<<"$out")"
+    echo "the $name helper (bundle $id) is not active: $(tr -s ' \n' ' ;' <<<"$out")"
     return 1
 }
 
-# swap_fail LOCATION REASON: puts the helper back, so that the gateway is as before, then fails.
+# swap_fail LOCATION REASON [NAME]: puts the helper back, so that the gateway is as before, then fails.
 swap_fail() {
-    install_helper "$1" >/dev/null || true
+    install_helper "$1" "${3:-ftp}" >/dev/null || true
     fail "$2"
+}
+
+# --- IRC DCC: irssi inside (A-box), lab/e2e/irc_peer.py outside as "bob", ngircd on the outside host
+
+IRC_SESSION="masq-${PREFIX}irc"
+
+need_irc_helper() {
+    local h
+    h=$(cat "$STATE/irc_helper" 2>/dev/null || echo unknown)
+    if [ "$MODE" = kernel ] && [ "${h%%:*}" != yes ]; then
+        skip "DCC from inside needs the kernel IRC conntrack helper, which is not available here ($h)"
+    fi
+}
+
+# irssi_start: irssi as "alice" on A-box in a detached tmux session, logging every window to
+# $TMP/irssi/logs; returns once it runs (the peer sees alice online).
+irssi_start() {
+    mkdir -p "$TMP/irssi/logs"
+    tmux kill-session -t "$IRC_SESSION" 2>/dev/null || true
+    tmux new-session -d -s "$IRC_SESSION" -x 200 -y 50 \
+        "ip netns exec $(ns abox) irssi --home=$TMP/irssi -n alice -c $OUTSIDE -p 6667"
+    irssi_do "/set autolog on"
+    irssi_do "/set autolog_path $TMP/irssi/logs/\$0.log"
+    irssi_do "/set autolog_level all"
+}
+irssi_do() {
+    sleep 0.3
+    tmux send-keys -t "$IRC_SESSION" "$1" Enter
+}
+irssi_stop() {
+    tmux capture-pane -p -t "$IRC_SESSION" >"$TMP/irssi/screen.txt" 2>/dev/null || true
+    tmux send-keys -t "$IRC_SESSION" "/quit" Enter 2>/dev/null || true
+    sleep 0.3
+    tmux kill-session -t "$IRC_SESSION" 2>/dev/null || true
+}
+# irc_peer LOG MODE ARGS...: the outside peer in the background; its pid in PEER_PID.
+irc_peer() {
+    local log=$1
+    shift
+    nsx outside timeout 40 /usr/bin/python3 "$LAB_DIR/e2e/irc_peer.py" "$OUTSIDE" bob alice "$@" >"$log" 2>&1 &
+    PEER_PID=$!
+}
+# wait_line LOG REGEX [SECONDS]: until LOG has a line matching REGEX (default 20 s).
+wait_line() {
+    local i
+    for i in $(seq "$((${3:-20} * 10))"); do
+        grep -Eq "$2" "$1" 2>/dev/null && return 0
+        kill -0 "$PEER_PID" 2>/dev/null || { grep -Eq "$2" "$1" 2>/dev/null && return 0; break; }
+        sleep 0.1
+    done
+    return 1
+}
+# irc_send_file [HOOK]: alice sends the test file to bob; with HOOK, bob waits after the offer until
+# the command HOOK has run (to look at the gateway first). Leaves bob's log in $TMP/irc-send.log;
+# returns bob's status.
+irc_send_file() {
+    local rc=0 go="$TMP/irc-go"
+    rm -f "$TMP/irc-recv.bin" "$go"
+    if [ -n "${1:-}" ]; then
+        irc_peer "$TMP/irc-send.log" receive "$TMP/irc-recv.bin" "$go"
+        (wait_line "$TMP/irc-send.log" "^offer: " && "$1"; touch "$go") &
+    else
+        irc_peer "$TMP/irc-send.log" receive "$TMP/irc-recv.bin"
+    fi
+    irssi_start
+    wait_line "$TMP/irc-send.log" "^alice online" || { irssi_stop; fail "alice never came online: $(tail -n 1 "$TMP/irc-send.log")"; }
+    irssi_do "/dcc send bob $STATE/www/$TEST_FILE"
+    wait "$PEER_PID" || rc=$?
+    irssi_stop
+    return "$rc"
+}
+
+# irc_pending_offer: what masq:expect lists while bob has not connected yet (masq mode).
+irc_pending_offer() {
+    if [ "$MODE" = masq ]; then console masq:expect >"$TMP/irc-expect.txt" 2>&1 || true; fi
+}
+
+# A file sent with irssi's /dcc send from inside reaches the outside peer: the offer names the
+# gateway's address (the helper rewrote it), masq:expect lists it while pending, and masq:table
+# shows the transfer linked to its IRC connection.
+t_irc_dcc_send() {
+    local expect table offer dcc_port master
+    need_irc_helper
+    irc_send_file irc_pending_offer || fail "the transfer failed: $(tail -n 1 "$TMP/irc-send.log")"
+    offer=$(grep '^offer: ' "$TMP/irc-send.log" | head -n 1)
+    [[ $offer == "offer: DCC SEND "*" 3405803777 "* ]] || fail "the offer did not name the gateway: $offer"
+    same_sha "$TMP/irc-recv.bin"
+    if [ "$MODE" != masq ]; then
+        echo "$offer; $(tail -n 1 "$TMP/irc-send.log") (kernel: no console to look at)"
+        return 0
+    fi
+    dcc_port=$(awk '{print $(NF-1)}' <<<"$offer")
+    expect=$(cat "$TMP/irc-expect.txt")
+    master=$(awk -v p="$dcc_port" '$1 == "tcp" && $3 == p && $6 == "irc" {print $5}' <<<"$expect")
+    grep -Eq "^tcp +\*:\* +$dcc_port +${HOST_ADDR[abox]}:[0-9]+ +[0-9]+ +irc " <<<"$expect" && [ -n "$master" ] ||
+        fail "masq:expect did not list the pending offer on $dcc_port: $(tr -s ' \n' ' ;' <<<"$expect")"
+    table=$(console "masq:table -p tcp -n 65536 ${HOST_ADDR[abox]}") || fail "masq:table failed: $table"
+    awk -v p="$dcc_port" -v m="$master" '$1 == "tcp" && $3 == p && $NF == m' <<<"$table" | grep -q . ||
+        fail "masq:table has no DCC connection on $dcc_port linked to master $master: $(tr -s ' \n' ' ;' <<<"$table")"
+    echo "$offer; $(tail -n 1 "$TMP/irc-send.log"); $(grep -E " $dcc_port " <<<"$table" | tr -s ' ')"
+    echo "irssi (alice) showed:"
+    grep -E 'DCC' "$TMP/irssi/screen.txt" | sed 's/ *$//' || true
+}
+
+# DCC CHAT offered by alice (inside: the helper rewrites it) and by bob (outside: alice connects out,
+# plain NAT), a line each way both times.
+t_irc_dcc_chat_both_ways() {
+    local log
+    need_irc_helper
+    log="$TMP/irc-chat-in.log"
+    irc_peer "$log" chat-accept
+    irssi_start
+    wait_line "$log" "^alice online" || { irssi_stop; fail "alice never came online: $(tail -n 1 "$log")"; }
+    irssi_do "/dcc chat bob"
+    wait_line "$log" "^connected to " || { irssi_stop; fail "bob could not connect to alice's chat: $(tail -n 1 "$log")"; }
+    irssi_do "/msg =bob hello from alice"
+    wait "$PEER_PID" || { irssi_stop; fail "alice's chat: $(tail -n 1 "$log")"; }
+    grep -q '^alice said: hello from alice' "$log" || { irssi_stop; fail "bob did not get alice's line: $(tail -n 1 "$log")"; }
+    grep -rqs "hello from bob" "$TMP/irssi/logs" || { sleep 1; grep -rqs "hello from bob" "$TMP/irssi/logs"; } ||
+        { irssi_stop; fail "alice's irssi did not show bob's line"; }
+    irssi_stop
+    echo "alice offered: $(grep '^offer: ' "$log"); $(grep '^connected to ' "$log")"
+
+    log="$TMP/irc-chat-out.log"
+    rm -rf "$TMP/irssi/logs"
+    irc_peer "$log" chat-offer "$OUTSIDE"
+    irssi_start
+    wait_line "$log" "^offered chat" || { irssi_stop; fail "bob could not offer: $(tail -n 1 "$log")"; }
+    sleep 0.5
+    irssi_do "/dcc chat bob"
+    wait_line "$log" " connected from " || { irssi_stop; fail "alice did not connect to bob's chat: $(tail -n 1 "$log")"; }
+    irssi_do "/msg =bob hello from alice"
+    wait "$PEER_PID" || { irssi_stop; fail "bob's chat: $(tail -n 1 "$log")"; }
+    grep -q '^alice said: hello from alice' "$log" || { irssi_stop; fail "bob did not get alice's line"; }
+    grep -rqs "hello from bob" "$TMP/irssi/logs" || { sleep 1; grep -rqs "hello from bob" "$TMP/irssi/logs"; } ||
+        { irssi_stop; fail "alice's irssi did not show bob's line"; }
+    irssi_stop
+    echo "bob offered: $(grep '^offered chat' "$log"); $(grep ' connected from ' "$log")"
+}
+
+# The IRC helper bundle uninstalled from the running gateway: the offer leaves with alice's inside
+# address and bob cannot connect; installed again, the same transfer passes. Same gateway pid.
+t_irc_helper_hot_swap() {
+    need_console
+    local gw_pid id location out new_id
+    gw_pid=$(gateway_pid)
+    out=$(console masq:helpers) || fail "masq:helpers failed: $out"
+    id=$(awk '$1 == "irc" && / active$/ {print $2}' <<<"$out")
+    [[ $id =~ ^[0-9]+$ ]] || fail "no active irc helper in masq:helpers: $(tr -s ' \n' ' ;' <<<"$out")"
+    out=$(console "lb -l") || fail "lb -l failed: $out"
+    location=$(awk -F'|' -v id="$id" '$1 + 0 == id {gsub(/ /, "", $4); print $4}' <<<"$out")
+    [[ $location == file:*/masq.helper.irc*.jar ]] || fail "bundle $id's location '$location' is not the irc jar"
+    out=$(console "stop $id" "uninstall $id") || fail "stop/uninstall $id failed: $out"
+    if irc_send_file; then
+        swap_fail "$location" "without the helper the transfer passed: $(tail -n 1 "$TMP/irc-send.log")" irc
+    fi
+    grep -q "^offer: DCC SEND .* 3232235522 " "$TMP/irc-send.log" ||
+        swap_fail "$location" "without the helper the offer did not carry alice's inside address: $(grep offer "$TMP/irc-send.log")" irc
+    local without
+    without=$(tail -n 1 "$TMP/irc-send.log")
+    new_id=$(install_helper "$location" irc) || fail "$new_id"
+    irc_send_file || fail "after reinstalling, the transfer failed: $(tail -n 1 "$TMP/irc-send.log")"
+    same_sha "$TMP/irc-recv.bin"
+    [ "$(gateway_pid)" = "$gw_pid" ] || fail "the gateway's pid changed from $gw_pid to $(gateway_pid)"
+    echo "bundle $id uninstalled: ${without#irc_peer: }; installed again as bundle $new_id: $(tail -n 1 "$TMP/irc-send.log"); gateway pid $gw_pid throughout"
 }
 
 # --- the runner --------------------------------------------------------------------------------

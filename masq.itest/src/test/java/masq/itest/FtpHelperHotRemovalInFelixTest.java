@@ -303,7 +303,7 @@ public class FtpHelperHotRemovalInFelixTest {
         assertEquals("one mapping for " + CLIENT + ":" + clientPort + ":\n" + text, 1, rows);
         assertTrue("control mapping " + clientPort + " -> " + masqPort + " with helper " + helper + ":\n" + text,
                 text.matches("(?s).*\ntcp +" + inside + " *" + masqPort + " +" + Pattern.quote(SERVER + ":"
-                        + FTP_CONTROL_PORT) + " +\\S+ +\\d+ s +" + Pattern.quote(helper) + "\n.*"));
+                        + FTP_CONTROL_PORT) + " +\\S+ +\\d+ s +" + Pattern.quote(helper) + " +-\n.*"));
     }
 
     private boolean helpersListFtp() {

@@ -145,10 +145,11 @@ public final class GatewayCommands {
     }
 
     private Table mappings(String protocol, String host, int rows) {
-        Table table = new Table("PROTO", "INSIDE", "MASQ", "REMOTE", "STATE", "EXPIRES", "HELPER");
+        Table table = new Table("PROTO", "INSIDE", "MASQ", "REMOTE", "STATE", "EXPIRES", "HELPER", "MASTER");
         for (MappingDTO m : gateway().mappings(protocol.isEmpty() ? null : protocol, host, rows)) {
             table.row(m.protocol, m.insideAddress + ":" + m.insidePort, m.outsidePort,
-                    m.remoteAddress + ":" + m.remotePort, m.state, m.expiresInSeconds + " s", m.helper);
+                    m.remoteAddress + ":" + m.remotePort, m.state, m.expiresInSeconds + " s", m.helper,
+                    m.masterId == 0 ? "-" : m.masterId);
         }
         return table;
     }
