@@ -168,6 +168,34 @@ public final class Expectations implements InboundSource {
     }
 
     /**
+     * The port an expectation from the outside reserved for this inside endpoint (the helper's
+     * RTP/RTCP pair), when the endpoint is about to get its first binding for a packet to the
+     * expected remote address: the binding is made on it and {@link #takeOffered} then hands the
+     * expectation to the new mapping, as for an inbound match.
+     */
+    @Override
+    public int reservedFor(int protocol, int insideAddress, int insidePort, int remoteAddress) {
+        offeredSlot = NONE;
+        if (count == fromInsideCount || row(protocol) < 0) {
+            return -1;
+        }
+        for (int slot = 0; slot < table.length; slot++) {
+            Expectation e = table[slot];
+            if (e == null || !e.live || e.fromInside || e.protocol != protocol || e.insideAddress != insideAddress
+                    || e.expiresAt <= now || (!e.anyRemoteAddress && e.remoteAddress != remoteAddress)) {
+                continue;
+            }
+            int index = insidePort - e.insidePort;
+            if (index >= 0 && index < e.ports() && e.waiting(index)) {
+                offeredSlot = slot;
+                offeredPort = e.gatewayPort + index;
+                return offeredPort;
+            }
+        }
+        return -1;
+    }
+
+    /**
      * The expectation {@link #offer} accepted for this new inbound mapping, now taken: its port
      * belongs to the mapping. Null if the mapping is not the one offered.
      */

@@ -170,6 +170,9 @@ public final class HelperDispatch implements FlowHook, HelperListener {
         Expectation e = outbound
                 ? expectations.takeFromInside(protocol, insideAddress, insidePort, remoteAddress, remotePort)
                 : expectations.takeOffered(protocol, gatewayPort);
+        if (e == null && outbound) {
+            e = expectations.takeOffered(protocol, gatewayPort); // a reserved port (Expectations.reservedFor)
+        }
         ActiveHelper helper;
         if (e != null) {
             helper = e.childHelper == null ? null : active(registry.snapshot().byName(e.childHelper));

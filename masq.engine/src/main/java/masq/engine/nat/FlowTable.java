@@ -45,6 +45,8 @@ final class FlowTable implements TimerWheel.Expiry {
     private final EngineConfig config;
     private Timeouts timeouts;
     private FlowHook hook = FlowHook.NONE;
+    /** Asked for a port reserved for an inside endpoint before its first binding is made. */
+    private InboundSource[] reservations = new InboundSource[0];
 
     FlowTable(EngineConfig config, Counters counters, int startSeconds) {
         this.config = config;
@@ -60,6 +62,10 @@ final class FlowTable implements TimerWheel.Expiry {
 
     void setHook(FlowHook value) {
         hook = value;
+    }
+
+    void setInboundSources(InboundSource[] sources) {
+        reservations = sources;
     }
 
     FlowHook hook() {
@@ -99,7 +105,8 @@ final class FlowTable implements TimerWheel.Expiry {
             return REFUSED;
         }
         if (b == NONE) {
-            b = bindings.create(proto, source, sourcePort, -1);
+            int reserved = reserved(proto, source, sourcePort, destination);
+            b = bindings.create(proto, source, sourcePort, reserved);
             if (b == Bindings.ERROR_NO_PORT && reclaimClosed(proto)) {
                 b = bindings.create(proto, source, sourcePort, -1);
             }
@@ -111,6 +118,23 @@ final class FlowTable implements TimerWheel.Expiry {
         }
         return newSession(b, destination, destinationPort, TcpState.initial(tcpFlags, true), FlowHook.NO_HELPER,
                 true);
+    }
+
+    /** The gateway port an {@link InboundSource} reserved for an inside endpoint's first binding, or -1. */
+    private int reserved(int proto, int source, int sourcePort, int destination) {
+        for (InboundSource r : reservations) {
+            int port;
+            try {
+                port = r.reservedFor(Protocols.ipProtocol(proto), source, sourcePort, destination);
+            } catch (RuntimeException e) {
+                counters.increment(Counter.DROP_HOOK);
+                port = -1;
+            }
+            if (port >= 0) {
+                return port;
+            }
+        }
+        return -1;
     }
 
     /** The session for an inbound packet to {@code gatewayPort}: existing, admitted by the filter, or not. */

@@ -226,6 +226,7 @@ public final class Translator {
     /** The sources consulted, in order, for inbound packets no mapping admits. */
     public void setInboundSources(List<InboundSource> sources) {
         masquerade.inboundSources = sources.toArray(new InboundSource[0]);
+        flows.setInboundSources(masquerade.inboundSources);
     }
 
     /**

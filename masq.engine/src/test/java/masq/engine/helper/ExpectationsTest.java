@@ -235,6 +235,43 @@ class ExpectationsTest {
     }
 
     @Test
+    void theClientsOwnPacketsFromAnExpectedPortLeaveFromItsReservedPort() {
+        // RTSP: the client sends RTCP from 5005 before (or without) the server's RTCP arriving; it
+        // must leave from the reserved 61003, or the server's RTCP to 61003 meets a conflict
+        g.out(udp(B, 3000, SERVER, 53).build());
+        ftpExpecting(c -> c.expect(Transport.UDP).insideTarget(ip(A), 5004).portPolicy(PortPolicy.EVEN_PAIR)
+                .register(), Map.of());
+        control("EXPECT\r\n");
+        assertEquals(List.of(61002), registered);
+        g.expect("client RTCP out", Translator.INSIDE, udp(A, 5005, SERVER, 7001).build(), FORWARD_OUTSIDE,
+                udp(OUTSIDE, 61003, SERVER, 7001).ttl(63).build());
+        assertEquals(1, g.count(Counter.EXPECT_MATCHED));
+        g.expect("server RTCP in", OUT, udp(SERVER, 7001, OUTSIDE, 61003).build(), FORWARD_INSIDE,
+                udp(SERVER, 7001, A, 5005).ttl(63).build());
+        assertEquals(0, g.count(Counter.DROP_INBOUND_CONFLICT));
+        g.expect("server RTP in", OUT, udp(SERVER, 7000, OUTSIDE, 61002).build(), FORWARD_INSIDE,
+                udp(SERVER, 7000, A, 5004).ttl(63).build());
+        assertTrue(g.dispatch.expectations(g.now).isEmpty());
+        long master = g.translator.mappings(100, g.dispatch::helperName, g.dispatch::masterId).stream()
+                .filter(m -> m.insidePort == 40000).findFirst().orElseThrow().id;
+        assertEquals(2, g.translator.mappings(100, g.dispatch::helperName, g.dispatch::masterId).stream()
+                .filter(m -> m.masterId == master).count(), "both the RTP and the RTCP flow linked to the master");
+    }
+
+    @Test
+    void aReservedPortIsNotGivenToAnotherHostOrForAnotherServer() {
+        ftpExpecting(c -> c.expect(Transport.UDP).insideTarget(ip(A), 5004).portPolicy(PortPolicy.EVEN_PAIR)
+                .register(), Map.of());
+        control("EXPECT\r\n");
+        int reserved = registered.get(0);
+        byte[] other = g.out(udp(B, 5004, SERVER, 7000).build());
+        assertTrue(masq.engine.packet.Bytes.get16(other, 20) != reserved, "another host's port 5004");
+        byte[] elsewhere = g.out(udp(A, 5004, SERVER2, 7000).build());
+        assertTrue(masq.engine.packet.Bytes.get16(elsewhere, 20) != reserved, "to a server the expectation does not name");
+        assertEquals(0, g.count(Counter.EXPECT_MATCHED));
+    }
+
+    @Test
     void sameAsInsideIfFreeKeepsTheInsidePortWhenItCan() {
         ftpExpecting(c -> c.expect(Transport.TCP).insideTarget(ip(A), c.flow().insidePort() == 40000 ? 62000 : 61000)
                 .portPolicy(PortPolicy.SAME_AS_INSIDE_IF_FREE).register(), Map.of());
