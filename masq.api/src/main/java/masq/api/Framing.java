@@ -24,6 +24,15 @@ import java.util.Locale;
  * header itself means the stream cannot be framed: the direction is taken out of the helper's hands
  * for good ({@value #REFUSED_UNFRAMED}) and its bytes leave unchanged.
  *
+ * <p><b>Header blocks</b> ({@link #headers}): RTSP, SIP and HTTP style. A message is a start line
+ * and its header lines up to and including the empty line that ends them (CRLF or LF). Its
+ * {@code Content-Length} header (any case) gives a body that follows, passed unchanged and never
+ * shown; a missing one means no body. Every header block is held until complete. A block longer
+ * than the maximum, or a {@code Content-Length} that is not a decimal within 2^31, takes the
+ * direction out of the helper's hands ({@value #REFUSED_HEADERS_TOO_LONG}, {@value #REFUSED_UNFRAMED}).
+ * Empty lines between blocks pass. An RTSP interleaved frame ({@code $}, channel, 16-bit length,
+ * RFC 2326 §10.12) where a block would start is passed by its length.
+ *
  * <p><b>Prologue</b> ({@link #prologue}): the direction's first bytes, up to a count or to the first
  * LF, are shown once to {@link MessageHelper#prologue} before anything else, to tell the protocol apart
  * (an HTTP request sent to the FTP port is NAT Slipstreaming, protocols.md §8.3); they are held back
@@ -40,6 +49,8 @@ public final class Framing {
     public static final String REFUSED_RECORD_TOO_LONG = "record-too-long";
     /** The refusal reported when a record's length field is shorter than its header. */
     public static final String REFUSED_UNFRAMED = "unframed";
+    /** The refusal reported when a header block is longer than the maximum. */
+    public static final String REFUSED_HEADERS_TOO_LONG = "headers-too-long";
     /** The refusal reported for a segment beyond a gap in the stream (it is dropped; see {@link MessageHelper}). */
     public static final String REFUSED_OUT_OF_ORDER = "out-of-order";
 
@@ -48,7 +59,9 @@ public final class Framing {
         /** LF-terminated lines. */
         LINES,
         /** Length-framed records. */
-        RECORDS
+        RECORDS,
+        /** Header blocks ended by an empty line, each followed by a body of its Content-Length. */
+        HEADERS
     }
 
     private final Kind kind;
@@ -121,6 +134,19 @@ public final class Framing {
             throw new IllegalArgumentException("length adjustment " + adjustment + " is beyond ±" + MAX_LENGTH);
         }
         return new Framing(Kind.RECORDS, maxLength, new byte[0][], lengthOffset, lengthWidth, bigEndian, adjustment, 0);
+    }
+
+    /**
+     * Header blocks (request or status line and headers, up to the empty line), each followed by a
+     * body of its {@code Content-Length}, which passes unexamined.
+     *
+     * @param maxLength the longest header block delivered: 4 to {@link #MAX_LENGTH}
+     */
+    public static Framing headers(int maxLength) {
+        if (maxLength < 4 || maxLength > MAX_LENGTH) {
+            throw new IllegalArgumentException("header block length " + maxLength + " is not within 4.." + MAX_LENGTH);
+        }
+        return new Framing(Kind.HEADERS, maxLength, new byte[0][], 0, 0, true, 0, 0);
     }
 
     /**
@@ -245,8 +271,10 @@ public final class Framing {
 
     @Override
     public String toString() {
-        StringBuilder s = new StringBuilder(kind == Kind.LINES ? "lines(" : "records(");
-        if (kind == Kind.LINES) {
+        StringBuilder s = new StringBuilder(kind == Kind.LINES ? "lines(" : kind == Kind.RECORDS ? "records(" : "headers(");
+        if (kind == Kind.HEADERS) {
+            s.append("");
+        } else if (kind == Kind.LINES) {
             for (byte[] start : starts) {
                 s.append('"').append(new String(start, StandardCharsets.US_ASCII)).append("\" ");
             }

@@ -67,6 +67,15 @@ public interface HelperContext {
     ExpectationBuilder expect(Transport transport);
 
     /**
+     * Removes the expectations this connection has pending (RTSP's {@code TEARDOWN}: the media
+     * ports it announced will not be used). Connections that already matched one go on.
+     *
+     * @return how many were removed
+     * @since 1.1
+     */
+    int cancelExpectations();
+
+    /**
      * Notes that the helper refused to act on the payload (a forged address, a privileged port, an
      * overlong line). The engine counts it under the helper's name and the reason, and logs it
      * rate-limited with the connection.

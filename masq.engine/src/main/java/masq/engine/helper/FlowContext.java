@@ -23,6 +23,7 @@ final class FlowContext implements HelperContext {
     private final Counters counters;
     private final PayloadEdits edits = new PayloadEdits();
     private final ExpectationRequest request;
+    private final Expectations expectations;
     private final LogLimiter refusalLog = new LogLimiter();
     private final LogLimiter editLog = new LogLimiter();
     private Attachment flow;
@@ -34,6 +35,7 @@ final class FlowContext implements HelperContext {
     FlowContext(Counters counters, Expectations expectations) {
         this.counters = counters;
         this.request = new ExpectationRequest(expectations);
+        this.expectations = expectations;
     }
 
     /** Prepares the context for a call on {@code attachment}'s payload of {@code length} bytes. */
@@ -98,6 +100,11 @@ final class FlowContext implements HelperContext {
     public ExpectationBuilder expect(Transport transport) {
         request.reset(flow, helper, transport, open);
         return request;
+    }
+
+    @Override
+    public int cancelExpectations() {
+        return open ? expectations.purgeMaster(flow.slot, flow.id) : 0;
     }
 
     @Override

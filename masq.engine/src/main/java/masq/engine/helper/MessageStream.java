@@ -78,8 +78,10 @@ final class MessageStream {
     private byte[] held = new byte[0];
     private int heldLength;
     private int heldSeq;
-    /** Records: bytes of an overlong record still to pass unchanged. */
+    /** Records: bytes of an overlong record still to pass unchanged; header blocks: of a body. */
     private long skip;
+    /** Header blocks: how far the bytes so far are into an empty line (1 after LF, 2 after LF CR). */
+    private int blank;
     /** Held bytes to give back at the next new byte (after {@link #release()}). */
     private boolean releasePending;
     private byte[] prologue;
@@ -392,7 +394,8 @@ final class MessageStream {
     }
 
     private void frame(int len) {
-        boolean lines = framing != null && framing.kind() == Framing.Kind.LINES;
+        Framing.Kind kind = framing == null ? null : framing.kind();
+        boolean lines = kind == Framing.Kind.LINES;
         while (pos < len && !cut) {
             switch (phase) {
                 case OFF -> pass(len - pos);
@@ -400,19 +403,196 @@ final class MessageStream {
                 case START -> {
                     if (lines) {
                         lineStart(len);
-                    } else {
+                    } else if (kind == Framing.Kind.RECORDS) {
                         recordStart(len);
+                    } else {
+                        headersStart(len);
                     }
                 }
                 case HOLD -> {
                     if (lines) {
                         lineHeld(len);
-                    } else {
+                    } else if (kind == Framing.Kind.RECORDS) {
                         recordHeld(len);
+                    } else {
+                        headersHeld(len);
                     }
                 }
             }
         }
+    }
+
+    // ---- header blocks: RTSP/SIP/HTTP style
+
+    /** RFC 2326 §10.12: '$', channel, 16-bit length. */
+    private static final int INTERLEAVED_HEADER = 4;
+
+    /** Where a header block would start: empty lines pass, an interleaved frame is skipped. */
+    private void headersStart(int len) {
+        byte c = in[inOff + pos];
+        if (c == '\r' || c == '\n') {
+            pass(1);
+            return;
+        }
+        blank = 0;
+        if (c == '$') {
+            if (len - pos < INTERLEAVED_HEADER) {
+                if (hold(len - pos)) {
+                    phase = Phase.HOLD;
+                }
+                return;
+            }
+            skip = INTERLEAVED_HEADER + ((in[inOff + pos + 2] & 0xff) << 8 | (in[inOff + pos + 3] & 0xff));
+            phase = Phase.SKIP;
+            return;
+        }
+        int end = headerEnd(in, inOff, pos, len);
+        if (end > framing.maxLength() + pos || (end < 0 && len - pos > framing.maxLength())) {
+            tooLong();
+        } else if (end >= 0) {
+            long body = contentLength(in, inOff + pos, end - pos);
+            if (body < 0) {
+                unframed();
+            } else {
+                deliverBlock(in, inOff + pos, end - pos, seq + pos, end - pos, false, body);
+            }
+        } else if (hold(len - pos)) {
+            phase = Phase.HOLD;
+        }
+    }
+
+    private void headersHeld(int len) {
+        int before = heldLength;
+        if (held[0] == '$') {
+            int k = Math.min(INTERLEAVED_HEADER - heldLength, len - pos);
+            append(pos, k);
+            if (heldLength < INTERLEAVED_HEADER) {
+                heldLength = before;
+                hold(k);
+                return;
+            }
+            long total = INTERLEAVED_HEADER + ((held[2] & 0xff) << 8 | (held[3] & 0xff));
+            heldLength = before;
+            if (giveBack()) {
+                skip = total - before;
+                phase = Phase.SKIP;
+            }
+            return;
+        }
+        int end = headerEnd(in, inOff, pos, len);
+        int k = (end < 0 ? len : end) - pos;
+        if (heldLength + k > framing.maxLength()) {
+            tooLong();
+            return;
+        }
+        append(pos, k);
+        if (end < 0) {
+            heldLength = before;
+            hold(k);
+            return;
+        }
+        long body = contentLength(held, 0, heldLength);
+        if (body < 0) {
+            heldLength = before;
+            unframed();
+            return;
+        }
+        deliverBlock(held, 0, heldLength, heldSeq, k, true, body);
+        if (cut) {
+            heldLength = before;
+        }
+    }
+
+    /**
+     * Delivers a complete header block and sets up the skip of its {@code body} bytes;
+     * {@code consumed} of its bytes are in the segment at {@code pos}.
+     */
+    private void deliverBlock(byte[] b, int off, int n, int blockSeq, int consumed, boolean fromHeld, long body) {
+        deliver(b, off, n, blockSeq, consumed, fromHeld);
+        if (!cut) {
+            heldLength = 0;
+            skip = body;
+            phase = body > 0 ? Phase.SKIP : Phase.START;
+        }
+    }
+
+    /** A header block over the maximum: the stream cannot be framed any more. */
+    private void tooLong() {
+        sink.refused(Framing.REFUSED_HEADERS_TOO_LONG);
+        if (giveBack()) {
+            phase = Phase.OFF;
+        }
+    }
+
+    /**
+     * The index after the empty line that ends the header block, scanning {@code b[off + from ..
+     * off + to)} and carrying what the held bytes ended with ({@link #blank}); -1 if not there yet.
+     */
+    private int headerEnd(byte[] b, int off, int from, int to) {
+        for (int i = from; i < to; i++) {
+            byte c = b[off + i];
+            if (c == '\n') {
+                if (blank >= 1) {
+                    blank = 0;
+                    return i + 1;
+                }
+                blank = 1;
+            } else {
+                blank = c == '\r' && blank == 1 ? 2 : 0;
+            }
+        }
+        return -1;
+    }
+
+    private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final long MAX_BODY = Integer.MAX_VALUE;
+
+    /** The block's Content-Length (0 without one), or -1 if it is malformed or repeated differently. */
+    private static long contentLength(byte[] b, int off, int n) {
+        long found = 0;
+        boolean any = false;
+        int line = 0;
+        while (line < n) {
+            int next = line;
+            while (next < n && b[off + next] != '\n') {
+                next++;
+            }
+            if (line > 0 && startsIgnoringCase(b, off + line, next - line, CONTENT_LENGTH)) {
+                int i = line + CONTENT_LENGTH.length;
+                while (i < next && (b[off + i] == ' ' || b[off + i] == '\t')) {
+                    i++;
+                }
+                long v = 0;
+                int digits = 0;
+                while (i < next && b[off + i] >= '0' && b[off + i] <= '9' && v <= MAX_BODY) {
+                    v = v * 10 + (b[off + i++] - '0');
+                    digits++;
+                }
+                while (i < next && (b[off + i] == ' ' || b[off + i] == '\t' || b[off + i] == '\r')) {
+                    i++;
+                }
+                if (digits == 0 || i != next || v > MAX_BODY || (any && v != found)) {
+                    return -1;
+                }
+                found = v;
+                any = true;
+            }
+            line = next + 1;
+        }
+        return found;
+    }
+
+    private static boolean startsIgnoringCase(byte[] b, int off, int n, byte[] lower) {
+        if (n < lower.length) {
+            return false;
+        }
+        for (int i = 0; i < lower.length; i++) {
+            byte c = b[off + i];
+            if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != lower[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void skipping(int len, boolean lines) {

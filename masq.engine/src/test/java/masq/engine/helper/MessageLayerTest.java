@@ -70,6 +70,10 @@ class MessageLayerTest {
             if (dropping) {
                 return Verdict.DROP;
             }
+            if (framing(context.direction()).kind() == Framing.Kind.HEADERS) {
+                context.replace(len - 2, 0, "Seen: yes\r\n");
+                return Verdict.ACCEPT;
+            }
             if (framing(context.direction()).kind() == Framing.Kind.RECORDS) {
                 String upper = new String(b, off + 2, len - 2, ISO_8859_1).toUpperCase();
                 context.replace(2, len - 2, upper);
@@ -256,6 +260,59 @@ class MessageLayerTest {
         assertEquals("", c.out("\u0006ab"));
         assertEquals("\0\u0006ABCD", c.out("cd"));
         assertEquals(List.of(r1, r2, "\0\u0006abcd"), h.messages);
+    }
+
+    @Test
+    void headerBlocksAreDeliveredWholeAndTheirBodiesPassUnseen() {
+        Shouting h = new Shouting();
+        h.outbound = Framing.headers(256);
+        Connection c = new Connection(h);
+        String setup = "SETUP rtsp://x/a RTSP/1.0\r\nCSeq: 3\r\n\r\n";
+        String announce = "ANNOUNCE rtsp://x/a RTSP/1.0\r\nContent-Length: 24\r\n\r\n"
+                + "SAY a\r\nTransport: x\r\n\r\n";
+        String stream = setup + announce + "\r\n" + setup;
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < stream.length(); i += 7) {
+            out.append(c.out(stream.substring(i, Math.min(stream.length(), i + 7))));
+        }
+        String seen = setup.replace("CSeq: 3\r\n", "CSeq: 3\r\nSeen: yes\r\n");
+        assertEquals(seen + announce.replace("Length: 24\r\n", "Length: 24\r\nSeen: yes\r\n") + "\r\n" + seen,
+                out.toString());
+        assertEquals(3, h.messages.size(), "the body was never shown");
+        assertEquals(c.serverStream(), out.toString());
+    }
+
+    @Test
+    void interleavedFramesAreSkippedByTheirLength() {
+        Shouting h = new Shouting();
+        h.outbound = Framing.headers(256);
+        Connection c = new Connection(h);
+        String frame = "$\u0001\u0000\u0006OPTION";
+        assertEquals("", c.out("$\u0001"));
+        assertEquals(frame.substring(0, 2) + frame.substring(2) + "PLAY x RTSP/1.0\r\nSeen: yes\r\n\r\n",
+                c.out(frame.substring(2) + "PLAY x RTSP/1.0\r\n\r\n"));
+        assertEquals(List.of("PLAY x RTSP/1.0\r\n\r\n"), h.messages);
+    }
+
+    @Test
+    void anOverlongHeaderBlockOrALyingContentLengthTakesTheDirectionAway() {
+        Shouting h = new Shouting();
+        h.outbound = Framing.headers(64);
+        Connection c = new Connection(h);
+        String big = "SETUP x RTSP/1.0\r\nX: " + "y".repeat(80) + "\r\n\r\n";
+        assertEquals("", c.out(big.substring(0, 30)));
+        assertEquals(big, c.out(big.substring(30)), "the held start given back with the rest");
+        assertEquals(Map.of("headers-too-long", 1L), c.gateway.dispatch.refusals("shout"));
+        assertEquals("SETUP y RTSP/1.0\r\n\r\n", c.out("SETUP y RTSP/1.0\r\n\r\n"), "no longer framed");
+        for (String length : List.of("x", "-1", "99999999999", "5 5", "")) {
+            Shouting l = new Shouting();
+            l.outbound = Framing.headers(256);
+            Connection d = new Connection(l);
+            String block = "ANNOUNCE x RTSP/1.0\r\nContent-Length: " + length + "\r\n\r\nSETUP y RTSP/1.0\r\n\r\n";
+            assertEquals(block, d.out(block), length);
+            assertEquals(Map.of("unframed", 1L), d.gateway.dispatch.refusals("shout"), length);
+            assertEquals(List.of(), l.messages, length);
+        }
     }
 
     @Test
