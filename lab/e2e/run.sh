@@ -23,6 +23,7 @@ TESTS=(
     three_hosts_at_once
     masq_table_during_transfer ftp_active_helper_hot_swap
     irc_dcc_send irc_dcc_chat_both_ways irc_helper_hot_swap
+    rtsp_udp_two_hosts rtsp_helper_hot_swap
     checksums_and_super_frames
 )
 passed=0 failed=0 skipped=0
@@ -572,6 +573,91 @@ t_irc_helper_hot_swap() {
     same_sha "$TMP/irc-recv.bin"
     [ "$(gateway_pid)" = "$gw_pid" ] || fail "the gateway's pid changed from $gw_pid to $(gateway_pid)"
     echo "bundle $id uninstalled: ${without#irc_peer: }; installed again as bundle $new_id: $(tail -n 1 "$TMP/irc-send.log"); gateway pid $gw_pid throughout"
+}
+
+# --- RTSP: GStreamer's rtsp-server outside (UDP only), gst-launch rtspsrc inside
+
+RTSP_SECONDS=6
+# Received less than this in RTSP_SECONDS means no stream (8 kHz 16-bit mono: 16 000 bytes/s).
+RTSP_MIN_BYTES=16000
+
+# rtsp_server_start: the server on the outside host, port 554; its pid in RTSP_PID.
+rtsp_server_start() {
+    # not through nsx: a backgrounded function is a subshell, and its pid would not stop the server
+    ip netns exec "$(ns outside)" timeout 120 /usr/bin/python3 "$LAB_DIR/e2e/rtsp_server.py" "$OUTSIDE" 554 \
+        >"$TMP/rtsp-server.log" 2>&1 &
+    RTSP_PID=$!
+    for _ in $(seq 50); do
+        grep -q '^serving ' "$TMP/rtsp-server.log" && return 0
+        kill -0 "$RTSP_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    fail "the RTSP server did not start: $(tail -n 1 "$TMP/rtsp-server.log")"
+}
+rtsp_server_stop() {
+    kill "$RTSP_PID" 2>/dev/null || true
+    wait "$RTSP_PID" 2>/dev/null || true
+}
+# rtsp_play HOST OUT: plays rtsp://outside/tone for RTSP_SECONDS over UDP with no NAT punching
+# (nat-method=none: a punch from the client's ports would open them on a port-preserving NAT without
+# any helper), the depayloaded audio into OUT; prints the bytes received.
+rtsp_play() {
+    rm -f "$2"
+    nsx "$1" timeout "$RTSP_SECONDS" gst-launch-1.0 -q rtspsrc "location=rtsp://$OUTSIDE:554/tone" protocols=udp \
+        nat-method=none ! rtpL16depay ! filesink "location=$2" >"$2.log" 2>&1 || true
+    stat -c %s "$2" 2>/dev/null || echo 0
+}
+
+# Two inside hosts play the UDP-only stream at once; each receives it (the helper rewrote client_port
+# and expected the server's RTP and RTCP); masq:table shows their RTP/RTCP flows linked to the RTSP
+# connections. Linux has no RTSP helper: in kernel mode nothing would arrive.
+t_rtsp_udp_two_hosts() {
+    [ "$MODE" = masq ] || skip "Linux has no RTSP helper in tree; the stream cannot arrive through the kernel's MASQUERADE"
+    need_console
+    local a b table linked
+    rtsp_server_start
+    rtsp_play abox "$TMP/rtsp-a.raw" >"$TMP/rtsp-a.bytes" &
+    local pid_a=$!
+    sleep 3
+    table=$(console "masq:table -p udp -n 65536") || true
+    rtsp_play bbox "$TMP/rtsp-b.raw" >"$TMP/rtsp-b.bytes"
+    wait "$pid_a" || true
+    rtsp_server_stop
+    a=$(cat "$TMP/rtsp-a.bytes")
+    b=$(cat "$TMP/rtsp-b.bytes")
+    [ "$a" -ge "$RTSP_MIN_BYTES" ] || fail "A-box received $a bytes of the stream ($(tail -n 1 "$TMP/rtsp-a.raw.log"))"
+    [ "$b" -ge "$RTSP_MIN_BYTES" ] || fail "B-box received $b bytes of the stream ($(tail -n 1 "$TMP/rtsp-b.raw.log"))"
+    linked=$(awk -v h="${HOST_ADDR[abox]}:" '$1 == "udp" && index($2, h) == 1 && $NF ~ /^[0-9]+$/' <<<"$table" | wc -l)
+    [ "$linked" -ge 1 ] || fail "masq:table showed no udp flow of A-box linked to a master: $(tr -s ' \n' ' ;' <<<"$table")"
+    echo "A-box received $a bytes, B-box $b bytes in ${RTSP_SECONDS} s; A-box's flows:"
+    awk -v h="${HOST_ADDR[abox]}:" '$1 == "udp" && index($2, h) == 1' <<<"$table" | tr -s ' '
+}
+
+# The raudio helper uninstalled from the running gateway: the stream does not arrive; installed
+# again: it does. Same gateway pid.
+t_rtsp_helper_hot_swap() {
+    need_console
+    local gw_pid id location out new_id without with
+    gw_pid=$(gateway_pid)
+    out=$(console masq:helpers) || fail "masq:helpers failed: $out"
+    id=$(awk '$1 == "raudio" && / active$/ {print $2}' <<<"$out")
+    [[ $id =~ ^[0-9]+$ ]] || fail "no active raudio helper in masq:helpers: $(tr -s ' \n' ' ;' <<<"$out")"
+    out=$(console "lb -l") || fail "lb -l failed: $out"
+    location=$(awk -F'|' -v id="$id" '$1 + 0 == id {gsub(/ /, "", $4); print $4}' <<<"$out")
+    [[ $location == file:*/masq.helper.raudio*.jar ]] || fail "bundle $id's location '$location' is not the raudio jar"
+    rtsp_server_start
+    out=$(console "stop $id" "uninstall $id") || { rtsp_server_stop; fail "stop/uninstall $id failed: $out"; }
+    without=$(rtsp_play abox "$TMP/rtsp-none.raw")
+    if [ "$without" -gt 0 ]; then
+        rtsp_server_stop
+        swap_fail "$location" "without the helper $without bytes of the stream arrived" raudio
+    fi
+    new_id=$(install_helper "$location" raudio) || { rtsp_server_stop; fail "$new_id"; }
+    with=$(rtsp_play abox "$TMP/rtsp-again.raw")
+    rtsp_server_stop
+    [ "$with" -ge "$RTSP_MIN_BYTES" ] || fail "after reinstalling, only $with bytes arrived"
+    [ "$(gateway_pid)" = "$gw_pid" ] || fail "the gateway's pid changed from $gw_pid to $(gateway_pid)"
+    echo "bundle $id uninstalled: $without bytes; installed again as bundle $new_id: $with bytes; gateway pid $gw_pid throughout"
 }
 
 # --- the runner --------------------------------------------------------------------------------
