@@ -317,14 +317,8 @@ t_ftp_active_helper_hot_swap() {
     need_console
     local gw_pid id location out new_id="" rc=0 reason
     gw_pid=$(gateway_pid)
-    out=$(console masq:helpers) || fail "masq:helpers failed: $out"
-    id=$(awk '$1 == "ftp" && / active$/ {print $2}' <<<"$out")
-    [[ $id =~ ^[0-9]+$ ]] || fail "no active ftp helper in masq:helpers: $(tr -s ' \n' ' ;' <<<"$out")"
-    out=$(console "lb -l") || fail "lb -l failed: $out"
-    location=$(awk -F'|' -v id="$id" '$1 + 0 == id {gsub(/ /, "", $4); print $4}' <<<"$out")
-    if [[ $location != file:*/masq.helper.ftp*.jar ]] || [ ! -f "${location#file:}" ]; then
-        fail "bundle $id's location '$location' is not the helper jar"
-    fi
+    out=$(helper_bundle ftp) || fail "$out"
+    read -r id location <<<"$out"
 
     out=$(console "stop $id" "uninstall $id") || fail "stop/uninstall $id failed: $out"
     out=$(console masq:helpers) || swap_fail "$location" "masq:helpers failed: $out"
@@ -382,6 +376,22 @@ t_checksums_and_super_frames() {
     fi
     echo "host offloads $offloads: rx.csum.partial $(stat rx.csum.partial), rx.gso.segmented $(stat rx.gso.segmented)" \
         "into $(stat tx.gso.segments) segments, bad checksums 0"
+}
+
+# helper_bundle NAME: "ID LOCATION" of the active helper NAME's bundle (masq:helpers, lb -l), the
+# location checked to be its jar; the reason on stdout and status 1 otherwise.
+helper_bundle() {
+    local out id location
+    out=$(console masq:helpers) || { echo "masq:helpers failed: $out"; return 1; }
+    id=$(awk -v n="$1" '$1 == n && / active$/ {print $2}' <<<"$out")
+    [[ $id =~ ^[0-9]+$ ]] || { echo "no active $1 helper in masq:helpers: $(tr -s ' \n' ' ;' <<<"$out")"; return 1; }
+    out=$(console "lb -l") || { echo "lb -l failed: $out"; return 1; }
+    location=$(awk -F'|' -v id="$id" '$1 + 0 == id {gsub(/ /, "", $4); print $4}' <<<"$out")
+    if [[ $location != file:*/masq.helper.$1*.jar ]] || [ ! -f "${location#file:}" ]; then
+        echo "bundle $id's location '$location' is not the $1 helper's jar"
+        return 1
+    fi
+    echo "$id $location"
 }
 
 # install_helper LOCATION [NAME]: installs and starts the helper jar, waits (10 s at most) until
@@ -554,12 +564,8 @@ t_irc_helper_hot_swap() {
     need_console
     local gw_pid id location out new_id
     gw_pid=$(gateway_pid)
-    out=$(console masq:helpers) || fail "masq:helpers failed: $out"
-    id=$(awk '$1 == "irc" && / active$/ {print $2}' <<<"$out")
-    [[ $id =~ ^[0-9]+$ ]] || fail "no active irc helper in masq:helpers: $(tr -s ' \n' ' ;' <<<"$out")"
-    out=$(console "lb -l") || fail "lb -l failed: $out"
-    location=$(awk -F'|' -v id="$id" '$1 + 0 == id {gsub(/ /, "", $4); print $4}' <<<"$out")
-    [[ $location == file:*/masq.helper.irc*.jar ]] || fail "bundle $id's location '$location' is not the irc jar"
+    out=$(helper_bundle irc) || fail "$out"
+    read -r id location <<<"$out"
     out=$(console "stop $id" "uninstall $id") || fail "stop/uninstall $id failed: $out"
     if irc_send_file; then
         swap_fail "$location" "without the helper the transfer passed: $(tail -n 1 "$TMP/irc-send.log")" irc
@@ -639,12 +645,8 @@ t_rtsp_helper_hot_swap() {
     need_console
     local gw_pid id location out new_id without with
     gw_pid=$(gateway_pid)
-    out=$(console masq:helpers) || fail "masq:helpers failed: $out"
-    id=$(awk '$1 == "raudio" && / active$/ {print $2}' <<<"$out")
-    [[ $id =~ ^[0-9]+$ ]] || fail "no active raudio helper in masq:helpers: $(tr -s ' \n' ' ;' <<<"$out")"
-    out=$(console "lb -l") || fail "lb -l failed: $out"
-    location=$(awk -F'|' -v id="$id" '$1 + 0 == id {gsub(/ /, "", $4); print $4}' <<<"$out")
-    [[ $location == file:*/masq.helper.raudio*.jar ]] || fail "bundle $id's location '$location' is not the raudio jar"
+    out=$(helper_bundle raudio) || fail "$out"
+    read -r id location <<<"$out"
     rtsp_server_start
     out=$(console "stop $id" "uninstall $id") || { rtsp_server_stop; fail "stop/uninstall $id failed: $out"; }
     without=$(rtsp_play abox "$TMP/rtsp-none.raw")

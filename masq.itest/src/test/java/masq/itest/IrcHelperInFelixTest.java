@@ -1,30 +1,20 @@
 package masq.itest;
 
-import static masq.itest.TcpSegment.ACK;
 import static masq.itest.TcpSegment.SYN;
 import static masq.itest.TcpSegment.tcp;
 import static masq.itest.Waits.waitFor;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.inject.Inject;
-
-import org.apache.felix.service.command.CommandProcessor;
-import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * Issue 10: the IRC helper bundle in the runtime rewrites a DCC offer and lists it in masq:expect;
@@ -33,39 +23,25 @@ import org.osgi.service.cm.ConfigurationAdmin;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
-public class IrcHelperInFelixTest {
-    private static final Path WORK = Path.of(System.getProperty("masq.itest.work", "target/itest-work"), "irc");
-    private static final String IRC_BUNDLE = "masq.helper.irc";
-    private static final String CLIENT = "192.168.0.2";
-    private static final String SERVER = "203.0.113.2";
+public class IrcHelperInFelixTest extends HelperBundleInFelix {
     private static final String OFFER = "PRIVMSG bob :\u0001DCC SEND f.bin 3232235522 %d 1000\u0001\r\n";
     private static final Pattern REWRITTEN = Pattern.compile(
             "PRIVMSG bob :\u0001DCC SEND f\\.bin 3405803777 (\\d+) 1000\u0001\r\n");
 
-    @Inject
-    private BundleContext context;
-    @Inject
-    private ConfigurationAdmin configurationAdmin;
-    @Inject
-    private CommandProcessor commandProcessor;
-    private MemoryGateway gateway;
-
-    @Configuration
-    public Option[] config() throws Exception {
-        return RuntimeBundles.paxOptions(WORK.resolve("load"), WORK.resolve("etc"));
+    @Override
+    String helper() {
+        return "irc";
     }
 
-    @After
-    public void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
+    @Override
+    int serverPort() {
+        return 6667;
     }
 
     @Test
     public void uninstalledAtRuntimeOffersPassUnchangedAndInstalledAgainTheyAreRewritten() throws Exception {
         gateway = new MemoryGateway(context, configurationAdmin, commandProcessor);
-        waitFor(() -> listsIrc(), "masq:helpers lists irc active:\n" + gateway.run("masq:helpers"));
+        waitFor(this::listsHelper, "masq:helpers lists irc active:\n" + gateway.run("masq:helpers"));
         int masq = handshake(40000);
         TcpSegment offer = gateway.outbound(fromClient(40000).seq(1001).ack(5001).payload(String.format(OFFER, 2000)));
         Matcher m = REWRITTEN.matcher(offer.text());
@@ -81,37 +57,21 @@ public class IrcHelperInFelixTest {
         assertTrue("masq:table shows it linked to its IRC master:\n" + gateway.run("masq:table"),
                 gateway.run("masq:table").matches("(?s).*\ntcp +" + Pattern.quote(CLIENT + ":2000") + " .*"));
 
-        gateway.bundle(IRC_BUNDLE).uninstall();
-        waitFor(() -> !listsIrc(), "masq:helpers no longer lists irc");
+        gateway.bundle(bundleName()).uninstall();
+        waitFor(() -> !listsHelper(), "masq:helpers no longer lists irc");
         String second = String.format(OFFER, 2001);
         int delta = offer.payload().length - String.format(OFFER, 2000).length();
         TcpSegment plain = gateway.outbound(fromClient(40000).seq(1001 + second.length()).ack(5001).payload(second));
         assertEquals("without the helper the offer leaves unchanged", second, plain.text());
         assertEquals("... its connection keeping its sequence adjustment", 1001 + second.length() + delta, plain.seq());
 
-        Bundle again = context.installBundle(RuntimeBundles.location(IRC_BUNDLE));
+        Bundle again = context.installBundle(RuntimeBundles.location(bundleName()));
         again.start();
-        waitFor(this::listsIrc, "masq:helpers lists irc again after install + start");
+        waitFor(this::listsHelper, "masq:helpers lists irc again after install + start");
         int masq2 = handshake(40001);
         TcpSegment third = gateway.outbound(fromClient(40001).seq(1001).ack(5001).payload(String.format(OFFER, 2002)));
         assertTrue("a new IRC connection has its offer rewritten: " + third.text(),
                 REWRITTEN.matcher(third.text()).matches());
         assertTrue(masq2 != masq);
-    }
-
-    private int handshake(int clientPort) throws Exception {
-        TcpSegment syn = gateway.outbound(fromClient(clientPort).flags(SYN).seq(1000));
-        int masq = syn.sourcePort();
-        gateway.inbound(tcp(SERVER, 6667, MemoryGateway.GATEWAY, masq).flags(SYN | ACK).seq(5000).ack(1001));
-        gateway.outbound(fromClient(clientPort).seq(1001).ack(5001));
-        return masq;
-    }
-
-    private boolean listsIrc() {
-        return gateway.run("masq:helpers").matches("(?s)(.*\n)?irc +\\d+ " + Pattern.quote(IRC_BUNDLE) + " .* active\n.*");
-    }
-
-    private static TcpSegment fromClient(int port) {
-        return tcp(CLIENT, port, SERVER, 6667);
     }
 }

@@ -1,30 +1,20 @@
 package masq.itest;
 
-import static masq.itest.TcpSegment.ACK;
 import static masq.itest.TcpSegment.SYN;
 import static masq.itest.TcpSegment.tcp;
 import static masq.itest.Waits.waitFor;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.inject.Inject;
-
-import org.apache.felix.service.command.CommandProcessor;
-import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * Issue 11: the RealAudio/RTSP helper bundle in the runtime rewrites a SETUP's client_port pair and
@@ -33,40 +23,26 @@ import org.osgi.service.cm.ConfigurationAdmin;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
-public class RaudioHelperInFelixTest {
-    private static final Path WORK = Path.of(System.getProperty("masq.itest.work", "target/itest-work"), "raudio");
-    private static final String RAUDIO_BUNDLE = "masq.helper.raudio";
-    private static final String CLIENT = "192.168.0.2";
-    private static final String SERVER = "203.0.113.2";
+public class RaudioHelperInFelixTest extends HelperBundleInFelix {
     private static final String OFFER = "SETUP rtsp://203.0.113.2/tone RTSP/1.0\r\nCSeq: 3\r\n"
             + "Transport: RTP/AVP;unicast;client_port=%d-%d\r\n\r\n";
     private static final Pattern REWRITTEN = Pattern.compile("SETUP rtsp://203\\.0\\.113\\.2/tone RTSP/1\\.0\r\nCSeq: 3\r\n"
             + "Transport: RTP/AVP;unicast;client_port=(\\d+)-(\\d+)\r\n\r\n");
 
-    @Inject
-    private BundleContext context;
-    @Inject
-    private ConfigurationAdmin configurationAdmin;
-    @Inject
-    private CommandProcessor commandProcessor;
-    private MemoryGateway gateway;
-
-    @Configuration
-    public Option[] config() throws Exception {
-        return RuntimeBundles.paxOptions(WORK.resolve("load"), WORK.resolve("etc"));
+    @Override
+    String helper() {
+        return "raudio";
     }
 
-    @After
-    public void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
+    @Override
+    int serverPort() {
+        return 554;
     }
 
     @Test
     public void uninstalledAtRuntimeSetupsPassUnchangedAndInstalledAgainTheyAreRewritten() throws Exception {
         gateway = new MemoryGateway(context, configurationAdmin, commandProcessor);
-        waitFor(this::listsRaudio, "masq:helpers lists raudio active:\n" + gateway.run("masq:helpers"));
+        waitFor(this::listsHelper, "masq:helpers lists raudio active:\n" + gateway.run("masq:helpers"));
         int masq = handshake(40000);
         TcpSegment setup = gateway.outbound(fromClient(40000).seq(1001).ack(5001).payload(String.format(OFFER, 5000, 5001)));
         Matcher m = REWRITTEN.matcher(setup.text());
@@ -79,8 +55,8 @@ public class RaudioHelperInFelixTest {
                 expect.matches("(?s).*\nudp +" + Pattern.quote(SERVER) + ":\\* +" + rtp + " +" + Pattern.quote(CLIENT + ":5000")
                         + " +\\d+ +raudio +\\d+ s\n?"));
 
-        gateway.bundle(RAUDIO_BUNDLE).uninstall();
-        waitFor(() -> !listsRaudio(), "masq:helpers no longer lists raudio");
+        gateway.bundle(bundleName()).uninstall();
+        waitFor(() -> !listsHelper(), "masq:helpers no longer lists raudio");
         assertEquals("uninstalling purged the expectation", "PROTO  REMOTE  GATEWAY-PORT  INSIDE  MASTER  HELPER  LEFT\n(none)\n",
                 gateway.run("masq:expect"));
         String second = String.format(OFFER, 5002, 5003);
@@ -88,28 +64,12 @@ public class RaudioHelperInFelixTest {
                 .payload(second));
         assertEquals("without the helper the SETUP leaves unchanged", second, plain.text());
 
-        Bundle again = context.installBundle(RuntimeBundles.location(RAUDIO_BUNDLE));
+        Bundle again = context.installBundle(RuntimeBundles.location(bundleName()));
         again.start();
-        waitFor(this::listsRaudio, "masq:helpers lists raudio again after install + start");
+        waitFor(this::listsHelper, "masq:helpers lists raudio again after install + start");
         int masq2 = handshake(40001);
         TcpSegment third = gateway.outbound(fromClient(40001).seq(1001).ack(5001).payload(String.format(OFFER, 5004, 5005)));
         assertTrue("a new RTSP connection has its SETUP rewritten: " + third.text(), REWRITTEN.matcher(third.text()).matches());
         assertTrue(masq2 != masq);
-    }
-
-    private int handshake(int clientPort) throws Exception {
-        TcpSegment syn = gateway.outbound(fromClient(clientPort).flags(SYN).seq(1000));
-        int masq = syn.sourcePort();
-        gateway.inbound(tcp(SERVER, 554, MemoryGateway.GATEWAY, masq).flags(SYN | ACK).seq(5000).ack(1001));
-        gateway.outbound(fromClient(clientPort).seq(1001).ack(5001));
-        return masq;
-    }
-
-    private boolean listsRaudio() {
-        return gateway.run("masq:helpers").matches("(?s)(.*\n)?raudio +\\d+ " + Pattern.quote(RAUDIO_BUNDLE) + " .* active\n.*");
-    }
-
-    private static TcpSegment fromClient(int port) {
-        return tcp(CLIENT, port, SERVER, 554);
     }
 }
