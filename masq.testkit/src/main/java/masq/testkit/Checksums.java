@@ -99,6 +99,25 @@ public final class Checksums {
         return -1;
     }
 
+    /**
+     * True if the TCP or UDP datagram at {@code ip} carries a partial checksum, as a sender that
+     * offloads its checksum hands it over (Linux CHECKSUM_PARTIAL): the field holds the folded
+     * pseudo-header sum, which the engine completes before translating (it then leaves valid).
+     */
+    public static boolean transportPartial(byte[] b, int ip) {
+        int ihl = (b[ip] & 0x0f) * 4;
+        int total = Math.min(((b[ip + 2] & 0xff) << 8) | (b[ip + 3] & 0xff), b.length - ip);
+        int protocol = b[ip + 9] & 0xff;
+        int t = ip + ihl;
+        int field = protocol == PROTOCOL_TCP ? 16 : protocol == PROTOCOL_UDP ? 6 : -1;
+        if (field < 0 || t + field + 2 > ip + total) {
+            return false;
+        }
+        int length = protocol == PROTOCOL_UDP ? ((b[t + 4] & 0xff) << 8) | (b[t + 5] & 0xff) : total - ihl;
+        int value = ((b[t + field] & 0xff) << 8) | (b[t + field + 1] & 0xff);
+        return value == fold(pseudoHeaderSum(b, ip, length));
+    }
+
     /** True if two residuals are equal in one's-complement arithmetic (0x0000 and 0xFFFF are both zero). */
     public static boolean sameResidual(int a, int b) {
         return a == b || (a == 0 || a == VALID_RESIDUAL) && (b == 0 || b == VALID_RESIDUAL);
