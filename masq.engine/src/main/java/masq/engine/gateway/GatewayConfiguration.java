@@ -10,8 +10,8 @@ import org.osgi.service.metatype.annotations.Option;
  * raw values and names the key of any bad one.
  */
 @ObjectClassDefinition(id = GatewaySettings.PID, name = "masq gateway",
-        description = "The masquerading gateway: its interfaces, addresses, masq port range, timeouts, limits and "
-                + "filtering. Changes apply live; a bad value is rejected and the running configuration stays.")
+        description = "The masquerading gateway: its interfaces, addresses, masq port range, timeouts, limits, "
+                + "filtering and mapping. Changes apply live; a bad value is rejected and the running configuration stays.")
 @interface GatewayConfiguration {
     @AttributeDefinition(description = "Interface on the inside (LAN) side, e.g. in0")
     String inside_interface();
@@ -67,4 +67,11 @@ import org.osgi.service.metatype.annotations.Option;
         @Option(value = "address-dependent", label = "only remote addresses the host sent to"),
         @Option(value = "endpoint-independent", label = "any remote endpoint")})
     String filtering() default "address-and-port-dependent";
+
+    @AttributeDefinition(required = false, description = "Which outbound packets of an inside endpoint share "
+            + "one gateway port; the dependent behaviours are Linux 2.2's, for helpers that expect them", options = {
+        @Option(value = "endpoint-independent", label = "one port per inside endpoint (RFC 4787 REQ-1)"),
+        @Option(value = "address-dependent", label = "a port per remote address"),
+        @Option(value = "address-and-port-dependent", label = "a port per remote address and port (Linux 2.2)")})
+    String mapping() default "endpoint-independent";
 }

@@ -9,6 +9,7 @@ import masq.api.Ipv4;
 import masq.api.link.LinkConfigDTO;
 import masq.engine.nat.EngineConfig;
 import masq.engine.nat.Filtering;
+import masq.engine.nat.Mapping;
 import masq.engine.nat.Timeouts;
 
 /**
@@ -34,7 +35,7 @@ record GatewaySettings(String insideInterface, String outsideInterface, int outs
     private static final java.util.Set<String> KEYS = java.util.Set.of("inside.interface", "inside.address",
             "inside.networks", "outside.interface", "outside.address", "outside.gateway", "ports", "timeout.tcp",
             "timeout.tcpfin", "timeout.udp", "timeout.icmp", "limits.mappings", "limits.mappings.per.host",
-            "limits.hosts", "filtering", "busy.poll");
+            "limits.hosts", "filtering", "mapping", "busy.poll");
     /** Keys whose change applies to the running engine; any other change restarts it. */
     private static final java.util.Set<String> LIVE_KEYS = java.util.Set.of("timeout.tcp", "timeout.tcpfin",
             "timeout.udp", "timeout.icmp", "busy.poll");
@@ -68,7 +69,10 @@ record GatewaySettings(String insideInterface, String outsideInterface, int outs
             engine.limits(number(properties, "limits.mappings", EngineConfig.DEFAULT_MAX_MAPPINGS),
                     number(properties, "limits.mappings.per.host", EngineConfig.DEFAULT_MAX_MAPPINGS_PER_HOST),
                     number(properties, "limits.hosts", EngineConfig.DEFAULT_MAX_HOSTS));
-            engine.filtering(filtering(optional(properties, "filtering", "address-and-port-dependent")));
+            engine.filtering(behaviour(Filtering.class, "filtering", optional(properties, "filtering",
+                    "address-and-port-dependent")));
+            engine.mapping(behaviour(Mapping.class, "mapping", optional(properties, "mapping",
+                    "endpoint-independent")));
             String gateway = optional(properties, "outside.gateway", "");
             java.util.Map<String, String> values = new java.util.TreeMap<>();
             for (String key : KEYS) {
@@ -170,14 +174,15 @@ record GatewaySettings(String insideInterface, String outsideInterface, int outs
         return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
     }
 
-    private static Filtering filtering(String text) {
+    /** The RFC 4787 behaviour named as in the configuration: {@code address-and-port-dependent}. */
+    private static <E extends Enum<E>> E behaviour(Class<E> type, String key, String text) {
         String name = text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
-        for (Filtering f : Filtering.values()) {
-            if (f.name().equals(name)) {
-                return f;
+        for (E value : type.getEnumConstants()) {
+            if (value.name().equals(name)) {
+                return value;
             }
         }
-        throw new IllegalArgumentException("filtering '" + text
+        throw new IllegalArgumentException(key + " '" + text
                 + "' is not endpoint-independent, address-dependent or address-and-port-dependent");
     }
 

@@ -16,6 +16,8 @@ final class Expectation {
     /** The reserved gateway port (the first of a pair); 0 for an expectation from the inside. */
     int gatewayPort;
     boolean pair;
+    /** True for {@link masq.api.PortPolicy#MASTER}: the port is the master binding's, never reserved or released. */
+    boolean mastersPort;
     /** Bit 0: the first port was taken by a connection; bit 1: the second port of a pair. */
     int matched;
     int insideAddress;

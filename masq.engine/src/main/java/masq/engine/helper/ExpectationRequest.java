@@ -62,9 +62,30 @@ final class ExpectationRequest implements ExpectationBuilder {
         if (insideAddress != master.insideAddress) {
             return "the inside target is not the connection's inside address";
         }
+        if (policy == PortPolicy.MASTER) {
+            return masterProblem();
+        }
         if (!fromInside && (insidePort == 0 || (policy == PortPolicy.EVEN_PAIR && insidePort == MAX_PORT))) {
             return "an expectation from the outside needs an inside port";
         }
+        if (timeoutSeconds < 1 || timeoutSeconds > Expectations.MAX_TIMEOUT_SECONDS) {
+            return "timeout " + timeoutSeconds + " s is not 1-" + Expectations.MAX_TIMEOUT_SECONDS;
+        }
+        return null;
+    }
+
+    /** {@link PortPolicy#MASTER}: from the outside, the master's transport, its inside endpoint. */
+    private String masterProblem() {
+        if (fromInside) {
+            return "the master's port is for an expectation from the outside";
+        }
+        if (transport != master.transport) {
+            return "the master's port is " + master.transport.label() + ", not " + transport.label();
+        }
+        if (insidePort != 0 && insidePort != master.insidePort) {
+            return "the inside target is not the connection's inside endpoint";
+        }
+        insidePort = master.insidePort;
         if (timeoutSeconds < 1 || timeoutSeconds > Expectations.MAX_TIMEOUT_SECONDS) {
             return "timeout " + timeoutSeconds + " s is not 1-" + Expectations.MAX_TIMEOUT_SECONDS;
         }

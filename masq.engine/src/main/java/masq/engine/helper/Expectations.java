@@ -90,9 +90,17 @@ public final class Expectations implements InboundSource {
             return refuse(r, "the table holds " + table.length + " expectations");
         }
         int protocol = r.transport.protocolNumber();
-        int port = r.fromInside ? 0 : reserve(protocol, r.policy, r.insidePort);
-        if (port < 0) {
-            return refuse(r, "no free gateway port");
+        int port;
+        if (r.policy == PortPolicy.MASTER) {
+            port = master.masqPort;
+            if (byPort[row(protocol)][port] != NONE) {
+                return refuse(r, "the master's port " + port + " already expects a connection");
+            }
+        } else {
+            port = r.fromInside ? 0 : reserve(protocol, r.policy, r.insidePort);
+            if (port < 0) {
+                return refuse(r, "no free gateway port");
+            }
         }
         Expectation e = fill(slot, r, port);
         counters.increment(Counter.EXPECT_CREATED);
@@ -130,6 +138,7 @@ public final class Expectations implements InboundSource {
         e.remotePort = r.remotePort;
         e.fromInside = r.fromInside;
         e.pair = r.policy == PortPolicy.EVEN_PAIR && !r.fromInside;
+        e.mastersPort = r.policy == PortPolicy.MASTER;
         e.gatewayPort = port;
         e.matched = 0;
         e.insideAddress = r.insideAddress;
@@ -174,7 +183,7 @@ public final class Expectations implements InboundSource {
      * expectation to the new mapping, as for an inbound match.
      */
     @Override
-    public int reservedFor(int protocol, int insideAddress, int insidePort, int remoteAddress) {
+    public int reservedFor(int protocol, int insideAddress, int insidePort, int remoteAddress, int remotePort) {
         offeredSlot = NONE;
         if (count == fromInsideCount || row(protocol) < 0) {
             return -1;
@@ -182,7 +191,8 @@ public final class Expectations implements InboundSource {
         for (int slot = 0; slot < table.length; slot++) {
             Expectation e = table[slot];
             if (e == null || !e.live || e.fromInside || e.protocol != protocol || e.insideAddress != insideAddress
-                    || e.expiresAt <= now || (!e.anyRemoteAddress && e.remoteAddress != remoteAddress)) {
+                    || e.expiresAt <= now || (!e.anyRemoteAddress && e.remoteAddress != remoteAddress)
+                    || (e.remotePort != 0 && e.remotePort != remotePort)) {
                 continue;
             }
             int index = insidePort - e.insidePort;
@@ -312,7 +322,9 @@ public final class Expectations implements InboundSource {
         for (int i = 0; i < e.ports(); i++) {
             if (e.waiting(i)) {
                 byPort[row(e.protocol)][e.gatewayPort + i] = NONE;
-                translator.releasePort(e.protocol, e.gatewayPort + i);
+                if (!e.mastersPort) {
+                    translator.releasePort(e.protocol, e.gatewayPort + i);
+                }
             }
         }
         counters.increment(why);

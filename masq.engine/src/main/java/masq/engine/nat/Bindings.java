@@ -79,19 +79,37 @@ final class Bindings {
         return ports[protocolIndex].free();
     }
 
-    /** The binding of an inside endpoint, or NONE. */
+    /**
+     * The binding of an inside endpoint, or NONE. With a dependent {@link Mapping} an endpoint may
+     * have several: this is the first, {@link #nextInside} walks them all.
+     */
     int findInside(int proto, int address, int port) {
+        int slot = nextInside(proto, address, port, NONE);
+        return slot == NONE ? NONE : insideIndex.entryAt(slot);
+    }
+
+    /**
+     * The index slot of the next binding of an inside endpoint after slot {@code after} (NONE: from
+     * the start), or NONE; {@link #bindingAt} gives its binding. Bindings of one endpoint share a
+     * hash, so they lie on one probe sequence.
+     */
+    int nextInside(int proto, int address, int port, int after) {
         int hash = OpenIndex.hash(proto, address, port);
-        for (int i = insideIndex.first(hash); ; i = insideIndex.next(i)) {
+        for (int i = after == NONE ? insideIndex.first(hash) : insideIndex.next(after); ; i = insideIndex.next(i)) {
             int b = insideIndex.entryAt(i);
             if (b < 0) {
                 return NONE;
             }
             if (insideIndex.hashAt(i) == hash && insideAddress[b] == address && insidePort[b] == port
                     && protocol[b] == proto) {
-                return b;
+                return i;
             }
         }
+    }
+
+    /** The binding in index slot {@code slot} from {@link #nextInside}. */
+    int bindingAt(int slot) {
+        return insideIndex.entryAt(slot);
     }
 
     /** The binding owning a gateway port, or NONE. */

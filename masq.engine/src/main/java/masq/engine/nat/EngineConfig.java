@@ -33,6 +33,7 @@ public final class EngineConfig {
     final int maxMappingsPerHost;
     final int maxHosts;
     final Filtering filtering;
+    final Mapping mapping;
     final boolean verifyTransportChecksums;
     final int maxFragmentDatagrams;
     final int maxHeldFragments;
@@ -57,6 +58,7 @@ public final class EngineConfig {
         maxMappingsPerHost = b.maxMappingsPerHost;
         maxHosts = b.maxHosts;
         filtering = b.filtering;
+        mapping = b.mapping;
         verifyTransportChecksums = b.verifyTransportChecksums;
         maxFragmentDatagrams = b.maxFragmentDatagrams;
         maxHeldFragments = b.maxHeldFragments;
@@ -82,6 +84,10 @@ public final class EngineConfig {
 
     public Filtering filtering() {
         return filtering;
+    }
+
+    public Mapping mapping() {
+        return mapping;
     }
 
     /** The masq port range as the console prints it, e.g. {@code 61000-65095}. */
@@ -126,6 +132,7 @@ public final class EngineConfig {
         private int maxMappingsPerHost = DEFAULT_MAX_MAPPINGS_PER_HOST;
         private int maxHosts = DEFAULT_MAX_HOSTS;
         private Filtering filtering = Filtering.ADDRESS_AND_PORT_DEPENDENT;
+        private Mapping mapping = Mapping.ENDPOINT_INDEPENDENT;
         private boolean verifyTransportChecksums = true;
         private int maxFragmentDatagrams = DEFAULT_MAX_FRAGMENT_DATAGRAMS;
         private int maxHeldFragments = DEFAULT_MAX_HELD_FRAGMENTS;
@@ -188,6 +195,11 @@ public final class EngineConfig {
 
         public Builder filtering(Filtering value) {
             filtering = value;
+            return this;
+        }
+
+        public Builder mapping(Mapping value) {
+            mapping = value;
             return this;
         }
 

@@ -92,20 +92,45 @@ final class FlowTable implements TimerWheel.Expiry {
         }
     }
 
-    /** The session for an outbound packet, created if needed; or REFUSED. */
-    int outbound(int proto, int source, int sourcePort, int destination, int destinationPort, int tcpFlags) {
-        int b = bindings.findInside(proto, source, sourcePort);
-        if (b != NONE) {
-            int s = sessions.find(b, destination, destinationPort);
+    /**
+     * The session of an inside endpoint with a remote endpoint, or NONE; under a dependent
+     * {@link Mapping} it is looked for in each of the endpoint's bindings.
+     */
+    int session(int proto, int address, int port, int remoteAddress, int remotePort) {
+        if (config.mapping == Mapping.ENDPOINT_INDEPENDENT) {
+            int b = bindings.findInside(proto, address, port);
+            return b == NONE ? NONE : sessions.find(b, remoteAddress, remotePort);
+        }
+        for (int i = bindings.nextInside(proto, address, port, NONE); i != NONE;
+                i = bindings.nextInside(proto, address, port, i)) {
+            int s = sessions.find(bindings.bindingAt(i), remoteAddress, remotePort);
             if (s != NONE) {
                 return s;
+            }
+        }
+        return NONE;
+    }
+
+    /** The session for an outbound packet, created if needed; or REFUSED. */
+    int outbound(int proto, int source, int sourcePort, int destination, int destinationPort, int tcpFlags) {
+        int s = session(proto, source, sourcePort, destination, destinationPort);
+        if (s != NONE) {
+            return s;
+        }
+        int b = bindingFor(proto, source, sourcePort, destination);
+        int reserved = reserved(proto, source, sourcePort, destination, destinationPort);
+        if (reserved >= 0) {
+            int owner = bindings.findByPort(proto, reserved);
+            if (owner != NONE && bindings.insideAddress[owner] == source && bindings.insidePort[owner] == sourcePort) {
+                b = owner; // the port is the endpoint's own: a helper let this remote join the binding
+            } else if (b != NONE || owner != NONE) {
+                reserved = -1;
             }
         }
         if (!admit(source, b)) {
             return REFUSED;
         }
         if (b == NONE) {
-            int reserved = reserved(proto, source, sourcePort, destination);
             b = bindings.create(proto, source, sourcePort, reserved);
             if (b == Bindings.ERROR_NO_PORT && reclaimClosed(proto)) {
                 b = bindings.create(proto, source, sourcePort, -1);
@@ -120,12 +145,37 @@ final class FlowTable implements TimerWheel.Expiry {
                 true);
     }
 
-    /** The gateway port an {@link InboundSource} reserved for an inside endpoint's first binding, or -1. */
-    private int reserved(int proto, int source, int sourcePort, int destination) {
+    /**
+     * The existing binding a new session of an inside endpoint joins, or NONE for a new binding: the
+     * endpoint's one (endpoint-independent), the one already talking to {@code destination}
+     * (address-dependent), none (address-and-port-dependent, the session was not found).
+     */
+    private int bindingFor(int proto, int source, int sourcePort, int destination) {
+        switch (config.mapping) {
+            case ENDPOINT_INDEPENDENT:
+                return bindings.findInside(proto, source, sourcePort);
+            case ADDRESS_DEPENDENT:
+                for (int i = bindings.nextInside(proto, source, sourcePort, NONE); i != NONE;
+                        i = bindings.nextInside(proto, source, sourcePort, i)) {
+                    if (sessions.hasAddress(bindings.bindingAt(i), destination, bindings)) {
+                        return bindings.bindingAt(i);
+                    }
+                }
+                return NONE;
+            default:
+                return NONE;
+        }
+    }
+
+    /**
+     * The gateway port an {@link InboundSource} reserved for an inside endpoint's new session with
+     * a remote endpoint, or -1.
+     */
+    private int reserved(int proto, int source, int sourcePort, int destination, int destinationPort) {
         for (InboundSource r : reservations) {
             int port;
             try {
-                port = r.reservedFor(Protocols.ipProtocol(proto), source, sourcePort, destination);
+                port = r.reservedFor(Protocols.ipProtocol(proto), source, sourcePort, destination, destinationPort);
             } catch (RuntimeException e) {
                 counters.increment(Counter.DROP_HOOK);
                 port = -1;
@@ -173,8 +223,11 @@ final class FlowTable implements TimerWheel.Expiry {
      */
     int claim(int proto, int gatewayPort, int source, int sourcePort, InboundSource.InboundTarget target,
             int tcpFlags) {
-        int b = bindings.findInside(proto, target.insideAddress, target.insidePort);
-        if (b != NONE && bindings.masqPort[b] != gatewayPort) {
+        int b = bindings.findByPort(proto, gatewayPort);
+        boolean own = b != NONE && bindings.insideAddress[b] == target.insideAddress
+                && bindings.insidePort[b] == target.insidePort;
+        if ((b != NONE && !own) || (b == NONE && config.mapping == Mapping.ENDPOINT_INDEPENDENT
+                && bindings.findInside(proto, target.insideAddress, target.insidePort) != NONE)) {
             counters.increment(Counter.DROP_INBOUND_CONFLICT);
             return REFUSED;
         }

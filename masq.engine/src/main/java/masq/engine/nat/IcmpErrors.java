@@ -104,11 +104,12 @@ final class IcmpErrors {
             remotePort = Bytes.get16(b, innerL4);
             insidePort = Bytes.get16(b, innerL4 + 2);
         }
-        int binding = flows.bindings.findInside(proto, Ipv4Header.destination(b, inner), insidePort);
-        int s = binding < 0 ? -1 : flows.sessions.find(binding, Ipv4Header.source(b, inner), remotePort);
+        int s = flows.session(proto, Ipv4Header.destination(b, inner), insidePort, Ipv4Header.source(b, inner),
+                remotePort);
         if (s < 0) {
             return drop(Counter.DROP_ICMP_ERROR_NO_MAPPING);
         }
+        int binding = flows.sessions.binding[s];
         int ip = p.offset;
         if (Ipv4Header.ttl(b, ip) <= 1) {
             return drop(Counter.DROP_TTL_EXPIRED);

@@ -18,15 +18,17 @@ public interface InboundSource {
     boolean offer(int protocol, int remoteAddress, int remotePort, int gatewayPort, InboundTarget target);
 
     /**
-     * An inside endpoint is about to get its first binding, for a packet to {@code remoteAddress}:
-     * the gateway port this source reserved for it, or -1. A helper's expectation of the server's
+     * An inside endpoint is about to get a new session, for a packet to {@code remoteAddress} and
+     * {@code remotePort}: the gateway port this source reserved for it, or -1. A helper's expectation of the server's
      * RTP and RTCP to the client's ports is such a reservation: the client's own packets from those
      * ports (RTCP receiver reports, NAT punches) must leave from the same gateway ports, or the
      * server's would meet a binding on other ports ({@code drop.inbound.source-conflict}). The
      * engine then creates the binding on that port, and the new mapping is offered to the hook as
-     * the one the reservation was for. The default reserves nothing.
+     * the one the reservation was for. A port the endpoint's own binding holds (a helper let the
+     * remote join the master's port) makes the session join that binding. A reservation an existing
+     * binding on another port makes moot is ignored. The default reserves nothing.
      */
-    default int reservedFor(int protocol, int insideAddress, int insidePort, int remoteAddress) {
+    default int reservedFor(int protocol, int insideAddress, int insidePort, int remoteAddress, int remotePort) {
         return -1;
     }
 

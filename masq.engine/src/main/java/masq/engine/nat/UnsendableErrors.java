@@ -116,12 +116,12 @@ final class UnsendableErrors {
             return false;
         }
         Bindings bindings = flows.bindings;
-        int binding = bindings.findInside(proto, Ipv4Header.destination(b, ip),
-                icmp ? IcmpHeader.identifier(b, l4) : Bytes.get16(b, l4 + 2));
-        int s = binding < 0 ? Sessions.NONE : flows.sessions.find(binding, source, icmp ? 0 : Bytes.get16(b, l4));
+        int s = flows.session(proto, Ipv4Header.destination(b, ip),
+                icmp ? IcmpHeader.identifier(b, l4) : Bytes.get16(b, l4 + 2), source, icmp ? 0 : Bytes.get16(b, l4));
         if (s == Sessions.NONE) {
             return false;
         }
+        int binding = flows.sessions.binding[s];
         Ipv4Header.rewriteDestination(b, ip, config.outsideAddress);
         setPort(b, l4, proto, TcpHeader.OFFSET_DESTINATION_PORT, bindings.masqPort[binding],
                 bindings.l4Delta[binding]);

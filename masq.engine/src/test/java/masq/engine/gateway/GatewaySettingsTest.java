@@ -53,4 +53,22 @@ class GatewaySettingsTest {
         assertFalse(with("outside.address", "198.51.100.7/24").sameButLiveKeys(base));
         assertFalse(base.sameButLiveKeys(null));
     }
+
+    @Test
+    void mappingIsEndpointIndependentUnlessSetAndAChangeRestartsTheEngine() {
+        GatewaySettings base = GatewaySettings.parse(seed());
+        assertEquals(masq.engine.nat.Mapping.ENDPOINT_INDEPENDENT, base.engine().mapping());
+        GatewaySettings linux22 = with("mapping", " Address-And-Port-Dependent ");
+        assertEquals(masq.engine.nat.Mapping.ADDRESS_AND_PORT_DEPENDENT, linux22.engine().mapping());
+        assertEquals(masq.engine.nat.Mapping.ADDRESS_DEPENDENT, with("mapping", "address-dependent").engine().mapping());
+        assertFalse(linux22.sameButLiveKeys(base));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"per-destination", "", "eim", "address_and_port", "1"})
+    void aBadMappingIsRefusedNamingTheKey(String value) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> with("mapping", value));
+        assertEquals("masq.gateway: mapping '" + value
+                + "' is not endpoint-independent, address-dependent or address-and-port-dependent", e.getMessage());
+    }
 }

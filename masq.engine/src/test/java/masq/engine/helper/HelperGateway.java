@@ -43,8 +43,16 @@ final class HelperGateway {
     }
 
     HelperGateway(int mtu, int maxFlows, int maxExpectations) {
-        translator = new Translator(EngineConfig.builder().insideAddress(INSIDE + "/24")
-                .outsideAddress(OUTSIDE + "/24").build(), 0);
+        this(EngineConfig.builder().insideAddress(INSIDE + "/24").outsideAddress(OUTSIDE + "/24").build(), mtu,
+                maxFlows, maxExpectations);
+    }
+
+    HelperGateway(EngineConfig config) {
+        this(config, HelperDispatch.DEFAULT_OUTGOING_MTU, 64, 8);
+    }
+
+    private HelperGateway(EngineConfig config, int mtu, int maxFlows, int maxExpectations) {
+        translator = new Translator(config, 0);
         dispatch = new HelperDispatch(registry, translator, mtu, maxFlows, maxExpectations);
         translator.setHook(dispatch);
         translator.setInboundSources(List.of(dispatch.expectations()));
