@@ -66,12 +66,24 @@ final class MemoryGateway implements AutoCloseable {
 
     /** Injects {@code s} on {@code side} and returns the datagram the gateway sent for it, on {@code out}. */
     TcpSegment send(int side, TcpSegment s, int out) throws Exception {
-        link.inject(side, s.toBytes());
+        return TcpSegment.parse(send(side, s.toBytes(), s.toString(), out));
+    }
+
+    /** Injects datagram {@code d} (described as {@code what}) on {@code side}; returns what left on {@code out}. */
+    byte[] send(int side, byte[] d, String what, int out) throws Exception {
+        link.inject(side, d);
         MemoryLink.Sent sent = link.take(WAIT_MILLIS);
-        assertNotNull("timed out waiting for the translation of " + s + "; masq:stats:\n" + run("masq:stats"), sent);
-        TcpSegment segment = TcpSegment.parse(sent.datagram());
-        assertEquals(s + " left as " + segment + " on side", out, sent.side());
-        return segment;
+        assertNotNull("timed out waiting for the translation of " + what + "; masq:stats:\n" + run("masq:stats"), sent);
+        assertEquals(what + " left on side", out, sent.side());
+        return sent.datagram();
+    }
+
+    UdpDatagram outbound(UdpDatagram d) throws Exception {
+        return UdpDatagram.parse(send(GatewayLink.INSIDE, d.toBytes(), d.toString(), GatewayLink.OUTSIDE));
+    }
+
+    UdpDatagram inbound(UdpDatagram d) throws Exception {
+        return UdpDatagram.parse(send(GatewayLink.OUTSIDE, d.toBytes(), d.toString(), GatewayLink.INSIDE));
     }
 
     TcpSegment outbound(TcpSegment s) throws Exception {

@@ -114,7 +114,7 @@ record TcpSegment(int source, int sourcePort, int destination, int destinationPo
     }
 
     /** The Internet checksum (RFC 1071) of {@code d[off, off + len)} plus {@code initial}. */
-    private static int checksum(byte[] d, int off, int len, int initial) {
+    static int checksum(byte[] d, int off, int len, int initial) {
         long sum = initial;
         for (int i = 0; i < len; i += 2) {
             sum += (d[off + i] & 0xff) << 8 | (i + 1 < len ? d[off + i + 1] & 0xff : 0);

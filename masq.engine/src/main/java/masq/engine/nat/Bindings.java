@@ -4,9 +4,10 @@ import java.util.Arrays;
 import masq.engine.packet.Checksum;
 
 /**
- * The endpoint-independent mappings (RFC 4787 REQ-1, RFC 5382 REQ-1, RFC 5508 REQ-1a): one per
- * inside (protocol, address, port or ICMP id), each owning one gateway port of its protocol
- * exclusively. Two keys: the inside tuple through an {@link OpenIndex}, the gateway port through a
+ * The mappings: by default endpoint-independent (RFC 4787 REQ-1, RFC 5382 REQ-1, RFC 5508
+ * REQ-1a), one per inside (protocol, address, port or ICMP id); under a dependent {@link Mapping}
+ * several per inside endpoint, one per remote, found by {@link #nextInside}. Each owns one gateway
+ * port of its protocol exclusively. Two keys: the inside tuple through an {@link OpenIndex}, the gateway port through a
  * direct table (the outside address is single, so the port alone is the outside tuple).
  *
  * <p>Port preservation for TCP: a new TCP mapping keeps the inside port when it is in the masq

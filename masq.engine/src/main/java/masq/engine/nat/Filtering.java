@@ -1,8 +1,8 @@
 package masq.engine.nat;
 
 /**
- * Which inbound packets an existing mapping admits (RFC 4787 §5, RFC 5382 §4.3). The mapping is
- * endpoint-independent in every mode; only the filter changes.
+ * Which inbound packets an existing mapping admits (RFC 4787 §5, RFC 5382 §4.3), independent of
+ * which outbound packets share a mapping ({@link Mapping}).
  */
 public enum Filtering {
     /** Any remote endpoint may use the mapping once it exists. */

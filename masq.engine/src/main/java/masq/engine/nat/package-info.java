@@ -3,9 +3,11 @@
  * IPv4 datagram and a side, rewrites it in place and returns a verdict.
  *
  * <h2>Tables</h2>
- * A <em>binding</em> ({@code Bindings}) is the endpoint-independent mapping of RFC 4787 REQ-1 /
- * RFC 5382 REQ-1: inside (protocol, address, port or ICMP id) to one gateway port, exclusive (no
- * port overloading). Its two keys are the inside tuple (open-addressing hash) and the gateway port
+ * A <em>binding</em> ({@code Bindings}) is a mapping: inside (protocol, address, port or ICMP id)
+ * to one gateway port, exclusive (no port overloading). By default it is the endpoint-independent
+ * mapping of RFC 4787 REQ-1 / RFC 5382 REQ-1, one per inside endpoint; with a dependent
+ * {@link masq.engine.nat.Mapping} an endpoint has one per remote address (and port), as Linux 2.2
+ * had. Its two keys are the inside tuple (open-addressing hash) and the gateway port
  * (a direct table per protocol: the outside address is single). A <em>session</em>
  * ({@code Sessions}) is one (binding, remote address, remote port): the row {@code masq:table}
  * shows, the unit of TCP state, expiry, filtering memory, limits and the helper slot. A binding
