@@ -51,8 +51,11 @@ record TcpSegment(int source, int sourcePort, int destination, int destinationPo
     }
 
     TcpSegment payload(String text) {
-        return new TcpSegment(source, sourcePort, destination, destinationPort, seq, ack, flags | PSH,
-                text.getBytes(StandardCharsets.US_ASCII));
+        return payload(text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    TcpSegment payload(byte[] bytes) {
+        return new TcpSegment(source, sourcePort, destination, destinationPort, seq, ack, flags | PSH, bytes);
     }
 
     String text() {

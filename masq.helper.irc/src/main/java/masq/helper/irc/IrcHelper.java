@@ -15,7 +15,7 @@ import masq.helper.irc.IrcSyntax.Kind;
 
 /**
  * The IRC DCC helper, the successor of Linux 2.2's {@code ip_masq_irc}, attached to IRC connections
- * that inside clients open to ports 6660-6669 and 7000 (or those configured under
+ * that inside clients open to ports 6660-6669 (or those configured under
  * {@code masq.helper.irc}).
  * <ul>
  * <li>A DCC offer the inside client sends ({@code SEND}, {@code CHAT}, {@code MOVE}, {@code TSEND},
@@ -38,7 +38,7 @@ import masq.helper.irc.IrcSyntax.Kind;
 @Component(service = MasqHelper.class, property = {
         MasqHelper.NAME + "=irc",
         MasqHelper.TRANSPORT + "=tcp",
-        MasqHelper.PORTS + "=6660,6661,6662,6663,6664,6665,6666,6667,6668,6669,7000",
+        MasqHelper.PORTS + "=6660,6661,6662,6663,6664,6665,6666,6667,6668,6669",
         MasqHelper.MAX_EXPECTED + ":Integer=" + IrcHelper.MAX_OFFERS,
         MasqHelper.EXPECT_TIMEOUT_SECONDS + ":Integer=" + IrcHelper.OFFER_TIMEOUT_SECONDS })
 public final class IrcHelper implements MessageHelper {
