@@ -24,6 +24,7 @@ TESTS=(
     masq_table_during_transfer ftp_active_helper_hot_swap
     irc_dcc_send irc_dcc_chat_both_ways irc_helper_hot_swap
     rtsp_udp_two_hosts rtsp_helper_hot_swap
+    cuseeme_conference cuseeme_helper_hot_swap vdolive_video_two_hosts vdolive_helper_hot_swap
     checksums_and_super_frames
 )
 passed=0 failed=0 skipped=0
@@ -661,6 +662,9 @@ t_rtsp_helper_hot_swap() {
     [ "$(gateway_pid)" = "$gw_pid" ] || fail "the gateway's pid changed from $gw_pid to $(gateway_pid)"
     echo "bundle $id uninstalled: $without bytes; installed again as bundle $new_id: $with bytes; gateway pid $gw_pid throughout"
 }
+
+# shellcheck source=conference.sh
+. "$LAB_DIR/e2e/conference.sh"
 
 # --- the runner --------------------------------------------------------------------------------
 

@@ -1,0 +1,187 @@
+#!/usr/bin/python3
+"""Peers for protocols with no programs left, written from ../shared/reference/protocols.md.
+
+  conference_peers.py cuseeme-reflector ADDRESS SECONDS
+  conference_peers.py cuseeme-client REFLECTOR [PORT]
+  conference_peers.py vdolive-server ADDRESS SECONDS
+  conference_peers.py vdolive-client SERVER UDP-PORT
+
+CU-SeeMe (section 5.2, udp 7648): the reflector knows a participant by the address the 26-byte
+header says is the sender's own (offset 12) and answers there with an "open continue" (data type
+101) listing the participants; a client behind a gateway that does not fix that address names its
+private address, and the answer never reaches it. The client checks that the answer names it: the
+header's destination address and one client record are its own address.
+
+VDOLive (section 5.3, tcp 7000): the client announces its UDP port in its initial message (tag 6)
+and its secondary message (tag 1), length-prefixed records; the server streams UDP "video" from
+another port to the address of the control connection and the announced port. The client counts
+the datagrams arriving on its port.
+
+Clients exit 0 on success and 1 otherwise, printing one line that says what happened.
+"""
+import select
+import socket
+import struct
+import sys
+import time
+
+CUSEEME_PORT = 7648
+OPEN_CONTINUE = 101
+TALK = 257
+VDOLIVE_PORT = 7000
+VIDEO_DATAGRAMS = 20
+MAGIC = b"VDO Live"
+
+
+def cuseeme_header(dest_addr, addr, seq, data_type, length):
+    return struct.pack("!HH4sHH4sIHHH", 2, CUSEEME_PORT, dest_addr, 2, CUSEEME_PORT, addr, seq, 0, data_type, length)
+
+
+def cuseeme_reflector(address, seconds):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((address, CUSEEME_PORT))
+    print("serving cuseeme on %s:%d" % (address, CUSEEME_PORT), flush=True)
+    participants = []
+    end = time.time() + seconds
+    while time.time() < end:
+        ready, _, _ = select.select([s], [], [], 0.2)
+        if not ready:
+            continue
+        data, (host, port) = s.recvfrom(2048)
+        if len(data) < 26:
+            continue
+        claimed = data[12:16]
+        print("from %s:%d claiming %s" % (host, port, socket.inet_ntoa(claimed)), flush=True)
+        if claimed not in participants:
+            participants.append(claimed)
+        records = b"".join(a + struct.pack("!II", 0, 0) for a in participants)
+        body = struct.pack("!HI20s4s", len(participants), 1, b"reflector", b"\0\0\0\1") + records
+        reply = cuseeme_header(claimed, socket.inet_aton(address), 1, OPEN_CONTINUE, 26 + len(body)) + body
+        # the reflector answers the address the participant says is its own
+        try:
+            s.sendto(reply, (socket.inet_ntoa(claimed), port))
+        except OSError as e:
+            print("cannot answer %s: %s" % (socket.inet_ntoa(claimed), e.strerror), flush=True)
+
+
+def cuseeme_client(reflector, port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("0.0.0.0", port))
+    s.connect((reflector, CUSEEME_PORT))
+    me = socket.inet_aton(s.getsockname()[0])
+    for attempt in range(5):
+        s.send(cuseeme_header(socket.inet_aton(reflector), me, attempt, TALK, 26))
+        ready, _, _ = select.select([s], [], [], 1.0)
+        if not ready:
+            continue
+        try:
+            reply = s.recv(2048)
+        except ConnectionRefusedError:
+            print("cuseeme: the reflector's port is closed")
+            return 1
+        if len(reply) < 56 or struct.unpack("!H", reply[22:24])[0] != OPEN_CONTINUE:
+            print("cuseeme: an answer that is not an open continue (%d bytes)" % len(reply))
+            return 1
+        count = struct.unpack("!H", reply[26:28])[0]
+        records = [reply[56 + 12 * i:60 + 12 * i] for i in range(count) if 60 + 12 * i <= len(reply)]
+        listed = ", ".join(socket.inet_ntoa(r) for r in records)
+        if reply[4:8] != me or me not in records:
+            print("cuseeme: the open continue does not name %s: destination %s, participants %s"
+                  % (socket.inet_ntoa(me), socket.inet_ntoa(reply[4:8]), listed))
+            return 1
+        print("cuseeme: %s is in the conference (participants %s)" % (socket.inet_ntoa(me), listed))
+        return 0
+    print("cuseeme: no answer from the reflector in 5 s")
+    return 1
+
+
+def read_record(conn):
+    head = b""
+    while len(head) < 4:
+        chunk = conn.recv(4 - len(head))
+        if not chunk:
+            return None
+        head += chunk
+    length = struct.unpack("!I", head)[0]
+    body = b""
+    while len(body) < length - 4:
+        chunk = conn.recv(length - 4 - len(body))
+        if not chunk:
+            return None
+        body += chunk
+    return head + body
+
+
+def vdolive_server(address, seconds):
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((address, VDOLIVE_PORT))
+    listener.listen(4)
+    listener.settimeout(seconds)
+    video = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    video.bind((address, 0))
+    print("serving vdolive on %s:%d, video from port %d" % (address, VDOLIVE_PORT, video.getsockname()[1]), flush=True)
+    end = time.time() + seconds
+    while time.time() < end:
+        try:
+            conn, (host, _) = listener.accept()
+        except socket.timeout:
+            break
+        conn.settimeout(5)
+        with conn:
+            initial = read_record(conn)
+            if initial is None or len(initial) < 36 or initial[24:32] != MAGIC:
+                print("from %s: no initial message" % host, flush=True)
+                continue
+            port = struct.unpack("!I", initial[32:36])[0] & 0xffff
+            secondary = read_record(conn)
+            if secondary is not None and len(secondary) >= 20 and secondary[8:16] == MAGIC:
+                second = struct.unpack("!I", secondary[16:20])[0] & 0xffff
+                print("from %s: video to port %d (secondary message: %d)" % (host, port, second), flush=True)
+            for i in range(VIDEO_DATAGRAMS):
+                video.sendto(b"frame %d" % i, (host, port))
+                time.sleep(0.05)
+            conn.sendall(struct.pack("!II", 8, 2))
+
+
+def vdolive_client(server, udp_port):
+    video = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    video.bind(("0.0.0.0", udp_port))
+    control = socket.create_connection((server, VDOLIVE_PORT), timeout=5)
+    # two segments for the initial message: the gateway must see it whole
+    initial = struct.pack("!II16s8sI", 36, 6, b"\0" * 16, MAGIC, udp_port)
+    control.sendall(initial[:30])
+    time.sleep(0.2)
+    control.sendall(initial[30:] + struct.pack("!II8sI", 20, 1, MAGIC, udp_port))
+    got = 0
+    end = time.time() + 3
+    while time.time() < end and got < VIDEO_DATAGRAMS:
+        ready, _, _ = select.select([video], [], [], 0.2)
+        if ready:
+            video.recv(2048)
+            got += 1
+    control.close()
+    print("vdolive: %d of %d video datagrams arrived on port %d" % (got, VIDEO_DATAGRAMS, udp_port))
+    return 0 if got >= VIDEO_DATAGRAMS // 2 else 1
+
+
+def main(argv):
+    if len(argv) < 3:
+        sys.exit(__doc__)
+    mode = argv[1]
+    if mode == "cuseeme-reflector":
+        cuseeme_reflector(argv[2], float(argv[3]))
+    elif mode == "cuseeme-client":
+        return cuseeme_client(argv[2], int(argv[3]) if len(argv) > 3 else CUSEEME_PORT)
+    elif mode == "vdolive-server":
+        vdolive_server(argv[2], float(argv[3]))
+    elif mode == "vdolive-client":
+        return vdolive_client(argv[2], int(argv[3]))
+    else:
+        sys.exit(__doc__)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
