@@ -162,7 +162,7 @@ public final class Framing {
         return new Framing(kind, maxLength, starts, lengthOffset, lengthWidth, bigEndian, adjustment, count);
     }
 
-    /** @return lines or records */
+    /** @return lines, records or header blocks */
     public Kind kind() {
         return kind;
     }
@@ -272,13 +272,11 @@ public final class Framing {
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder(kind == Kind.LINES ? "lines(" : kind == Kind.RECORDS ? "records(" : "headers(");
-        if (kind == Kind.HEADERS) {
-            s.append("");
-        } else if (kind == Kind.LINES) {
+        if (kind == Kind.LINES) {
             for (byte[] start : starts) {
                 s.append('"').append(new String(start, StandardCharsets.US_ASCII)).append("\" ");
             }
-        } else {
+        } else if (kind == Kind.RECORDS) {
             s.append("length ").append(lengthWidth).append("@").append(lengthOffset)
                     .append(bigEndian ? " BE" : " LE").append(adjustment >= 0 ? " +" : " ").append(adjustment)
                     .append(' ');

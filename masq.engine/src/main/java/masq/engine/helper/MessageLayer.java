@@ -130,7 +130,8 @@ final class MessageLayer implements MessageStream.Sink {
     /** @return whether a segment without payload must go through the stream: a FIN after held bytes */
     static boolean holdsAtFin(Attachment a, boolean out, byte[] b, int l4) {
         MessageStream stream = out ? a.outboundMessages : a.inboundMessages;
-        return (TcpHeader.flags(b, l4) & TcpHeader.FIN) != 0 && (stream.heldLength() > 0 || stream.rememberedCount() > 0);
+        return (TcpHeader.flags(b, l4) & TcpHeader.FIN) != 0
+                && (stream.heldLength() > 0 || stream.rememberedCount() > 0);
     }
 
     /** The packets made to acknowledge held bytes, waiting for {@link #poll}; the oldest is overwritten. */
@@ -262,7 +263,8 @@ final class MessageLayer implements MessageStream.Sink {
 
     @Override
     public void refused(String reason) {
-        counters.increment(Framing.REFUSED_UNFRAMED.equals(reason) ? Counter.STREAM_UNFRAMED : Counter.MESSAGE_OVERLONG);
+        counters.increment(Framing.REFUSED_UNFRAMED.equals(reason) ? Counter.STREAM_UNFRAMED
+                : Counter.MESSAGE_OVERLONG);
         dispatch.refusedFor(flow, reason);
     }
 

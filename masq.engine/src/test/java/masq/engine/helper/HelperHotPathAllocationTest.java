@@ -50,7 +50,7 @@ class HelperHotPathAllocationTest {
     void messagesSplitHeldRewrittenAndAcknowledgedDoNotAllocate() {
         com.sun.management.ThreadMXBean threads = masq.engine.nat.HotPathAllocationTest.allocationMeter();
         HelperGateway g = new HelperGateway();
-        MessageLayerTest.Shouting helper = new MessageLayerTest.Shouting() {
+        MessageLayerSupport.Shouting helper = new MessageLayerSupport.Shouting() {
             @Override
             public void prologue(masq.api.HelperContext context, byte[] bytes, int offset, int length) {
             }
