@@ -118,8 +118,8 @@ public class GatewayInFelixTest {
         GatewayAdmin gateway = configure(seed());
         org.osgi.service.cm.Configuration config = configurationAdmin.getConfiguration("masq.gateway", "?");
         for (String[] bad : new String[][] {{"outside.address", "203.0.113.300/24"}, {"ports", "70000-80000"},
-            {"timeout.udp", "soon"}, {"filtering", "open"}, {"inside.interface", ""}, {"no.such.key", "1"},
-            {"busy.poll", "2000000"}}) {
+            {"timeout.udp", "soon"}, {"filtering", "open"}, {"mapping", "per-destination"}, {"inside.interface", ""},
+            {"no.such.key", "1"}, {"busy.poll", "2000000"}}) {
             Dictionary<String, Object> properties = seed();
             properties.put(bad[0], bad[1]);
             config.update(properties);
@@ -144,7 +144,7 @@ public class GatewayInFelixTest {
                 .map(AttributeDefinition::getID).collect(Collectors.toSet());
         assertEquals(Set.of("inside.interface", "inside.address", "inside.networks", "outside.interface",
                 "outside.address", "outside.gateway", "ports", "timeout.tcp", "timeout.tcpfin", "timeout.udp",
-                "timeout.icmp", "limits.mappings", "limits.mappings.per.host", "limits.hosts", "filtering",
+                "timeout.icmp", "limits.mappings", "limits.mappings.per.host", "limits.hosts", "filtering", "mapping",
                 "busy.poll"), keys);
     }
 
