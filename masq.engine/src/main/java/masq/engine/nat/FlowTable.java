@@ -113,11 +113,20 @@ final class FlowTable implements TimerWheel.Expiry {
 
     /** The session for an outbound packet, created if needed; or REFUSED. */
     int outbound(int proto, int source, int sourcePort, int destination, int destinationPort, int tcpFlags) {
-        int s = session(proto, source, sourcePort, destination, destinationPort);
-        if (s != NONE) {
-            return s;
+        int b;
+        if (config.mapping == Mapping.ENDPOINT_INDEPENDENT) {
+            b = bindings.findInside(proto, source, sourcePort);
+            int s = b == NONE ? NONE : sessions.find(b, destination, destinationPort);
+            if (s != NONE) {
+                return s;
+            }
+        } else {
+            int s = session(proto, source, sourcePort, destination, destinationPort);
+            if (s != NONE) {
+                return s;
+            }
+            b = dependentBinding(proto, source, sourcePort, destination);
         }
-        int b = bindingFor(proto, source, sourcePort, destination);
         int reserved = reserved(proto, source, sourcePort, destination, destinationPort);
         if (reserved >= 0) {
             int owner = bindings.findByPort(proto, reserved);
@@ -146,25 +155,20 @@ final class FlowTable implements TimerWheel.Expiry {
     }
 
     /**
-     * The existing binding a new session of an inside endpoint joins, or NONE for a new binding: the
-     * endpoint's one (endpoint-independent), the one already talking to {@code destination}
-     * (address-dependent), none (address-and-port-dependent, the session was not found).
+     * Under a dependent {@link Mapping}, the binding a new session joins: the endpoint's binding
+     * already talking to {@code destination} (address-dependent), or NONE for a new binding.
      */
-    private int bindingFor(int proto, int source, int sourcePort, int destination) {
-        switch (config.mapping) {
-            case ENDPOINT_INDEPENDENT:
-                return bindings.findInside(proto, source, sourcePort);
-            case ADDRESS_DEPENDENT:
-                for (int i = bindings.nextInside(proto, source, sourcePort, NONE); i != NONE;
-                        i = bindings.nextInside(proto, source, sourcePort, i)) {
-                    if (sessions.hasAddress(bindings.bindingAt(i), destination, bindings)) {
-                        return bindings.bindingAt(i);
-                    }
-                }
-                return NONE;
-            default:
-                return NONE;
+    private int dependentBinding(int proto, int source, int sourcePort, int destination) {
+        if (config.mapping != Mapping.ADDRESS_DEPENDENT) {
+            return NONE;
         }
+        for (int i = bindings.nextInside(proto, source, sourcePort, NONE); i != NONE;
+                i = bindings.nextInside(proto, source, sourcePort, i)) {
+            if (sessions.hasAddress(bindings.bindingAt(i), destination, bindings)) {
+                return bindings.bindingAt(i);
+            }
+        }
+        return NONE;
     }
 
     /**
