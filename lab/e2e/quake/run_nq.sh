@@ -25,31 +25,15 @@ shift $(($# >= 2 ? 2 : 1))
 PIDFILE=$DIR/nq-$PORT.pid
 LOG=$DIR/nq-$PORT.log
 
-# stop_pid PID: TERM, then KILL after 5 s (quakespasm takes a second or two to go on TERM)
-stop_pid() {
-    local pid=$1 i
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for i in $(seq 50); do
-        kill -0 "$pid" 2>/dev/null || return 0
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-}
+NAME=nq
+# shellcheck source=server.sh
+. "$(dirname "${BASH_SOURCE[0]}")/server.sh"
 
-if $stop; then
-    [ -f "$PIDFILE" ] || { echo "no $PIDFILE" >&2; exit 1; }
-    stop_pid "$(cat "$PIDFILE")"
-    rm -f "$PIDFILE"
-    echo "nq on $PORT stopped"
-    exit 0
-fi
+$stop && stop_server
 
 [ -f "$DIR/id1/progs.dat" ] && [ -f "$DIR/quakespasm.pak" ] ||
     { echo "$DIR has no game data: run make_gamedata.sh $DIR first" >&2; exit 1; }
-if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
-    echo "nq already running on $PORT (pid $(cat "$PIDFILE"))" >&2
-    exit 1
-fi
+refuse_if_running
 mkdir -p "$DIR/home"
 {
     echo "// written by run_nq.sh for port $PORT"
@@ -62,25 +46,4 @@ mkdir -p "$DIR/home"
 # and takes EOF quietly; stdbuf -oL: the console goes to stdout, which is block-buffered in a file.
 HOME=$DIR/home setsid stdbuf -oL /usr/games/quakespasm -dedicated 4 -basedir "$DIR" -port "$PORT" \
     </dev/null >"$LOG" 2>&1 &
-pid=$!
-echo "$pid" >"$PIDFILE"
-for _ in $(seq 100); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-        echo "nq exited at start:" >&2
-        tail -n 20 "$LOG" >&2
-        rm -f "$PIDFILE"
-        exit 1
-    fi
-    # the port must be this process's: another server may hold it (this one then stops)
-    if ss -Hulnp "sport = :$PORT" 2>/dev/null | grep -q "pid=$pid," &&
-        quakestat -raw , -qs "127.0.0.1:$PORT" 2>/dev/null | grep -q ',start,'; then
-        echo "nq $pid ready on $PORT"
-        exit 0
-    fi
-    sleep 0.1
-done
-echo "nq did not answer on $PORT within 10 s:" >&2
-tail -n 20 "$LOG" >&2
-stop_pid "$pid"
-rm -f "$PIDFILE"
-exit 1
+await_server $! -qs

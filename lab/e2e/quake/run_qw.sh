@@ -20,53 +20,17 @@ PIDFILE=$DIR/qw-$PORT.pid
 LOG=$DIR/qw-$PORT.log
 QW=$DIR/quakeworld
 
-stop_pid() {
-    local pid=$1 i
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for i in $(seq 50); do
-        kill -0 "$pid" 2>/dev/null || return 0
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-}
+NAME=qw
+# shellcheck source=server.sh
+. "$(dirname "${BASH_SOURCE[0]}")/server.sh"
 
-if $stop; then
-    [ -f "$PIDFILE" ] || { echo "no $PIDFILE" >&2; exit 1; }
-    stop_pid "$(cat "$PIDFILE")"
-    rm -f "$PIDFILE"
-    echo "qw on $PORT stopped"
-    exit 0
-fi
+$stop && stop_server
 
 [ -f "$QW/id1/pak0.pak" ] && [ -e "$QW/ktx/qwprogs.so" ] ||
     { echo "$QW has no game data: run make_gamedata.sh $DIR first (ktx installed?)" >&2; exit 1; }
-if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
-    echo "qw already running on $PORT (pid $(cat "$PIDFILE"))" >&2
-    exit 1
-fi
+refuse_if_running
 # mvdsv writes its files (demos, logs) below the game directory; cd there so that nothing lands
 # elsewhere. setsid + stdin /dev/null: no terminal needed; stdbuf -oL: the log is written at once.
 cd "$QW"
 setsid stdbuf -oL /usr/games/mvdsv -basedir "$QW" -game ktx -port "$PORT" </dev/null >"$LOG" 2>&1 &
-pid=$!
-echo "$pid" >"$PIDFILE"
-for _ in $(seq 100); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-        echo "qw exited at start:" >&2
-        tail -n 20 "$LOG" >&2
-        rm -f "$PIDFILE"
-        exit 1
-    fi
-    # the port must be this process's: another server may hold it (this one then stops)
-    if ss -Hulnp "sport = :$PORT" 2>/dev/null | grep -q "pid=$pid," &&
-        quakestat -raw , -qws "127.0.0.1:$PORT" 2>/dev/null | grep -q ',start,'; then
-        echo "qw $pid ready on $PORT"
-        exit 0
-    fi
-    sleep 0.1
-done
-echo "qw did not answer on $PORT within 10 s:" >&2
-tail -n 20 "$LOG" >&2
-stop_pid "$pid"
-rm -f "$PIDFILE"
-exit 1
+await_server $! -qws
