@@ -5,26 +5,6 @@
 
 PEERS="$LAB_DIR/e2e/conference_peers.py"
 
-# peer_start NAME MODE ARGS...: a peer server on the outside host, its pid in PEER_PID, its log in
-# $TMP/NAME.log; waits until it says it is serving.
-peer_start() {
-    local name=$1
-    shift
-    # not through nsx: a backgrounded function is a subshell, and its pid would not stop the server
-    ip netns exec "$(ns outside)" timeout 60 /usr/bin/python3 "$PEERS" "$@" >"$TMP/$name.log" 2>&1 &
-    PEER_PID=$!
-    for _ in $(seq 50); do
-        grep -q '^serving ' "$TMP/$name.log" && return 0
-        kill -0 "$PEER_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    fail "the $name peer did not start: $(tail -n 1 "$TMP/$name.log")"
-}
-peer_stop() {
-    kill "$PEER_PID" 2>/dev/null || true
-    wait "$PEER_PID" 2>/dev/null || true
-}
-
 # peer_client HOST OUT ARGS...: runs a client peer in HOST, its line in OUT; the client's status.
 peer_client() {
     local host=$1 out=$2
@@ -46,7 +26,7 @@ need_masq() {
 # helper gave it back.
 t_cuseeme_conference() {
     need_masq CU-SeeMe
-    peer_start cuseeme cuseeme-reflector "$OUTSIDE" 30
+    peer_start cuseeme "$PEERS" cuseeme-reflector "$OUTSIDE" 30
     local rc=0
     peer_client abox "$TMP/cuseeme-a.out" cuseeme-client "$OUTSIDE" "$(fresh_port)" || rc=$?
     peer_stop
@@ -56,33 +36,48 @@ t_cuseeme_conference() {
     cat "$TMP/cuseeme-a.out"
 }
 
-# The cuseeme helper uninstalled from the running gateway: A-box names its inside address and hears
-# nothing; installed again: a new conference flow works. Same gateway pid.
-t_cuseeme_helper_hot_swap() {
-    need_masq CU-SeeMe
+# helper_hot_swap HELPER NAME SERVER-ARGS CLIENT-MODE [CHECK]: with the peer server NAME running, the
+# helper uninstalled from the running gateway must make A-box's client fail (and CHECK, if given,
+# pass), and installed again make a new client pass; same gateway pid. Clients use fresh ports.
+helper_hot_swap() {
+    local helper=$1 name=$2 server=$3 mode=$4 check=${5:-}
+    need_masq "$helper"
     need_console
     local gw_pid id location out new_id
     gw_pid=$(gateway_pid)
-    out=$(helper_bundle cuseeme) || fail "$out"
+    out=$(helper_bundle "$helper") || fail "$out"
     read -r id location <<<"$out"
-    peer_start cuseeme cuseeme-reflector "$OUTSIDE" 40
+    # shellcheck disable=SC2086 # the server's arguments are words on purpose
+    peer_start "$name" "$PEERS" $server
     out=$(console "stop $id" "uninstall $id") || { peer_stop; fail "stop/uninstall $id failed: $out"; }
-    if peer_client abox "$TMP/cuseeme-none.out" cuseeme-client "$OUTSIDE" "$(fresh_port)"; then
+    if peer_client abox "$TMP/$name-none.out" "$mode" "$OUTSIDE" "$(fresh_port)"; then
         peer_stop
-        swap_fail "$location" "without the helper A-box joined: $(cat "$TMP/cuseeme-none.out")" cuseeme
+        swap_fail "$location" "without the helper the client passed: $(cat "$TMP/$name-none.out")" "$helper"
     fi
-    grep -q "claiming ${HOST_ADDR[abox]}\$" "$TMP/cuseeme.log" || {
+    if [ -n "$check" ] && ! out=$($check); then
         peer_stop
-        swap_fail "$location" "without the helper the reflector did not see A-box's inside address" cuseeme
-    }
-    new_id=$(install_helper "$location" cuseeme) || { peer_stop; fail "$new_id"; }
+        swap_fail "$location" "without the helper: $out" "$helper"
+    fi
+    new_id=$(install_helper "$location" "$helper") || { peer_stop; fail "$new_id"; }
     local rc=0
-    peer_client abox "$TMP/cuseeme-again.out" cuseeme-client "$OUTSIDE" "$(fresh_port)" || rc=$?
+    peer_client abox "$TMP/$name-again.out" "$mode" "$OUTSIDE" "$(fresh_port)" || rc=$?
     peer_stop
-    [ "$rc" -eq 0 ] || fail "after reinstalling: $(cat "$TMP/cuseeme-again.out")"
+    [ "$rc" -eq 0 ] || fail "after reinstalling: $(cat "$TMP/$name-again.out")"
     [ "$(gateway_pid)" = "$gw_pid" ] || fail "the gateway's pid changed from $gw_pid to $(gateway_pid)"
-    echo "bundle $id uninstalled: $(cat "$TMP/cuseeme-none.out"); installed again as bundle $new_id:" \
-        "$(cat "$TMP/cuseeme-again.out"); gateway pid $gw_pid throughout"
+    echo "bundle $id uninstalled: $(cat "$TMP/$name-none.out"); installed again as bundle $new_id:" \
+        "$(cat "$TMP/$name-again.out"); gateway pid $gw_pid throughout"
+}
+
+# the reflector saw A-box's inside address claimed
+claimed_inside() {
+    grep -q "claiming ${HOST_ADDR[abox]}\$" "$TMP/cuseeme.log" ||
+        { echo "the reflector did not see A-box's inside address"; return 1; }
+}
+
+# The cuseeme helper uninstalled from the running gateway: A-box names its inside address and hears
+# nothing; installed again: a new conference flow works.
+t_cuseeme_helper_hot_swap() {
+    helper_hot_swap cuseeme cuseeme "cuseeme-reflector $OUTSIDE 40" cuseeme-client claimed_inside
 }
 
 # A-box and B-box each watch a VDOLive stream: the server sends its UDP video to the port the
@@ -90,7 +85,7 @@ t_cuseeme_helper_hot_swap() {
 # rewrote and expected.
 t_vdolive_video_two_hosts() {
     need_masq VDOLive
-    peer_start vdolive vdolive-server "$OUTSIDE" 30
+    peer_start vdolive "$PEERS" vdolive-server "$OUTSIDE" 30
     local a=0 b=0 port
     port=$(fresh_port)
     peer_client abox "$TMP/vdolive-a.out" vdolive-client "$OUTSIDE" "$port" || a=$?
@@ -102,27 +97,8 @@ t_vdolive_video_two_hosts() {
     grep '^from ' "$TMP/vdolive.log"
 }
 
-# The vdolive helper uninstalled: the video goes to the gateway's port the client named, where nothing waits;
-# installed again: a new control connection gets its video. Same gateway pid.
+# The vdolive helper uninstalled: the video goes to the gateway's port the client named, where
+# nothing waits; installed again: a new control connection gets its video.
 t_vdolive_helper_hot_swap() {
-    need_masq VDOLive
-    need_console
-    local gw_pid id location out new_id
-    gw_pid=$(gateway_pid)
-    out=$(helper_bundle vdolive) || fail "$out"
-    read -r id location <<<"$out"
-    peer_start vdolive vdolive-server "$OUTSIDE" 40
-    out=$(console "stop $id" "uninstall $id") || { peer_stop; fail "stop/uninstall $id failed: $out"; }
-    if peer_client abox "$TMP/vdolive-none.out" vdolive-client "$OUTSIDE" "$(fresh_port)"; then
-        peer_stop
-        swap_fail "$location" "without the helper the video arrived: $(cat "$TMP/vdolive-none.out")" vdolive
-    fi
-    new_id=$(install_helper "$location" vdolive) || { peer_stop; fail "$new_id"; }
-    local rc=0
-    peer_client abox "$TMP/vdolive-again.out" vdolive-client "$OUTSIDE" "$(fresh_port)" || rc=$?
-    peer_stop
-    [ "$rc" -eq 0 ] || fail "after reinstalling: $(cat "$TMP/vdolive-again.out")"
-    [ "$(gateway_pid)" = "$gw_pid" ] || fail "the gateway's pid changed from $gw_pid to $(gateway_pid)"
-    echo "bundle $id uninstalled: $(cat "$TMP/vdolive-none.out"); installed again as bundle $new_id:" \
-        "$(cat "$TMP/vdolive-again.out"); gateway pid $gw_pid throughout"
+    helper_hot_swap vdolive vdolive "vdolive-server $OUTSIDE 40" vdolive-client
 }

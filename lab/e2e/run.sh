@@ -588,23 +588,29 @@ RTSP_SECONDS=6
 # Received less than this in RTSP_SECONDS means no stream (8 kHz 16-bit mono: 16 000 bytes/s).
 RTSP_MIN_BYTES=16000
 
-# rtsp_server_start: the server on the outside host, port 554; its pid in RTSP_PID.
-rtsp_server_start() {
+# peer_start NAME SCRIPT ARGS...: a python3 server SCRIPT on the outside host, its pid in PEER_PID, its
+# log in $TMP/NAME.log; waits (5 s at most) until it says it is serving.
+peer_start() {
+    local name=$1
+    shift
     # not through nsx: a backgrounded function is a subshell, and its pid would not stop the server
-    ip netns exec "$(ns outside)" timeout 120 /usr/bin/python3 "$LAB_DIR/e2e/rtsp_server.py" "$OUTSIDE" 554 \
-        >"$TMP/rtsp-server.log" 2>&1 &
-    RTSP_PID=$!
+    ip netns exec "$(ns outside)" timeout 120 /usr/bin/python3 "$@" >"$TMP/$name.log" 2>&1 &
+    PEER_PID=$!
     for _ in $(seq 50); do
-        grep -q '^serving ' "$TMP/rtsp-server.log" && return 0
-        kill -0 "$RTSP_PID" 2>/dev/null || break
+        grep -q '^serving ' "$TMP/$name.log" && return 0
+        kill -0 "$PEER_PID" 2>/dev/null || break
         sleep 0.1
     done
-    fail "the RTSP server did not start: $(tail -n 1 "$TMP/rtsp-server.log")"
+    fail "the $name server did not start: $(tail -n 1 "$TMP/$name.log")"
 }
-rtsp_server_stop() {
-    kill "$RTSP_PID" 2>/dev/null || true
-    wait "$RTSP_PID" 2>/dev/null || true
+peer_stop() {
+    kill "$PEER_PID" 2>/dev/null || true
+    wait "$PEER_PID" 2>/dev/null || true
 }
+
+# rtsp_server_start: the RTSP server on the outside host, port 554.
+rtsp_server_start() { peer_start rtsp-server "$LAB_DIR/e2e/rtsp_server.py" "$OUTSIDE" 554; }
+rtsp_server_stop() { peer_stop; }
 # rtsp_play HOST OUT: plays rtsp://outside/tone for RTSP_SECONDS over UDP with no NAT punching
 # (nat-method=none: a punch from the client's ports would open them on a port-preserving NAT without
 # any helper), the depayloaded audio into OUT; prints the bytes received.
