@@ -80,4 +80,5 @@ need_packages() {
 }
 LAB_PACKAGES=(iproute2 ethtool iptables procps nginx vsftpd iperf3 curl lftp traceroute iputils-ping
     wrk tcpdump jq coreutils ngircd irssi tmux python3 gstreamer1.0-tools gstreamer1.0-plugins-base
-    gstreamer1.0-plugins-good gir1.2-gst-rtsp-server-1.0 python3-gi)
+    gstreamer1.0-plugins-good gir1.2-gst-rtsp-server-1.0 python3-gi
+    quakespasm fteqcc qstat mvdsv ktx)

@@ -25,6 +25,7 @@ TESTS=(
     irc_dcc_send irc_dcc_chat_both_ways irc_helper_hot_swap
     rtsp_udp_two_hosts rtsp_helper_hot_swap
     cuseeme_conference cuseeme_helper_hot_swap vdolive_video_two_hosts vdolive_helper_hot_swap
+    quake_netquake_connect quakeworld_connect quake_helper_under_port_dependent_mapping
     checksums_and_super_frames
 )
 passed=0 failed=0 skipped=0
@@ -671,6 +672,8 @@ t_rtsp_helper_hot_swap() {
 
 # shellcheck source=conference.sh
 . "$LAB_DIR/e2e/conference.sh"
+# shellcheck source=quake.sh
+. "$LAB_DIR/e2e/quake.sh"
 
 # --- the runner --------------------------------------------------------------------------------
 

@@ -71,7 +71,7 @@ public class GatewayInFelixTest {
         Console console = new Console(commandProcessor);
         String status = console.run("masq:status");
         assertTrue(status, status.matches("(?s)ITEM +VALUE\ninside +192\\.168\\.0\\.1/24\noutside +203\\.0\\.113\\.1/24\n"
-                + "ports +61000-65095\n.*mappings tcp +0 \\(ports free: 4096\\)\n.*"));
+                + "ports +61000-65095\nmapping +endpoint-independent\nfiltering +[a-z-]+\n.*mappings tcp +0 \\(ports free: 4096\\)\n.*"));
         assertEquals(console.run("masq:table"), "PROTO  INSIDE  MASQ  REMOTE  STATE  EXPIRES  HELPER  MASTER\n(none)\n",
                 console.run("masq:table"));
         assertEquals("flushed 0 mappings", console.run("masq:flush"));

@@ -12,6 +12,19 @@ public class StatusDTO extends DTO {
     public String outsideAddress;
     /** The masq port range, e.g. {@code 61000-65095}. */
     public String ports;
+    /**
+     * The mapping behaviour, as the {@code mapping} configuration key spells it:
+     * {@code endpoint-independent}, {@code address-dependent} or {@code address-and-port-dependent}.
+     *
+     * @since 1.1
+     */
+    public String mapping;
+    /**
+     * The filtering behaviour of inbound packets, spelt as {@link #mapping} is.
+     *
+     * @since 1.1
+     */
+    public String filtering;
     /** Mappings in use per protocol ({@code tcp}, {@code udp}, {@code icmp}). */
     public Map<String, Long> mappings;
     /** Free gateway ports per protocol. */

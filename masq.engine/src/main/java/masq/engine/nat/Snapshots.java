@@ -1,6 +1,7 @@
 package masq.engine.nat;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
@@ -51,6 +52,8 @@ final class Snapshots {
         dto.insideAddress = config.insideCidr();
         dto.outsideAddress = config.outsideCidr();
         dto.ports = config.ports();
+        dto.mapping = spelt(config.mapping());
+        dto.filtering = spelt(config.filtering());
         Map<String, Long> mappings = new TreeMap<>();
         Map<String, Long> free = new TreeMap<>();
         int[] perProtocol = new int[Protocols.COUNT];
@@ -67,5 +70,10 @@ final class Snapshots {
         dto.freePorts = free;
         dto.uptimeSeconds = flows.now();
         return dto;
+    }
+
+    /** A behaviour as the configuration spells it: {@code address-and-port-dependent}. */
+    private static String spelt(Enum<?> behaviour) {
+        return behaviour.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

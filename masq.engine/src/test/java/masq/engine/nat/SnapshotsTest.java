@@ -59,6 +59,16 @@ class SnapshotsTest {
         assertEquals(0L, status.mappings.get("tcp"));
         assertEquals(4095L, status.freePorts.get("udp"));
         assertEquals(4096L, status.freePorts.get("tcp"));
+        assertEquals("endpoint-independent", status.mapping);
+        assertEquals("address-and-port-dependent", status.filtering);
+    }
+
+    @Test
+    void statusSpellsTheBehavioursAsTheConfigurationDoes() {
+        StatusDTO status = new TestGateway(TestGateway.base().mapping(Mapping.ADDRESS_AND_PORT_DEPENDENT)
+                .filtering(Filtering.ENDPOINT_INDEPENDENT).build()).translator.status();
+        assertEquals("address-and-port-dependent", status.mapping);
+        assertEquals("endpoint-independent", status.filtering);
     }
 
     @Test
