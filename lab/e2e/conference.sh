@@ -1,6 +1,7 @@
-# lab/e2e/conference.sh: the end-to-end tests of the conferencing and game helpers (CU-SeeMe,
-# VDOLive), sourced by run.sh. Their programs are gone: lab/e2e/conference_peers.py plays both ends
-# from the protocol descriptions. Linux has no helper for either, so kernel mode skips them.
+# lab/e2e/conference.sh: the end-to-end tests of the conferencing and streaming helpers whose
+# programs are gone (CU-SeeMe, VDOLive, RealAudio's PNA), sourced by run.sh:
+# lab/e2e/conference_peers.py plays both ends from the protocol descriptions. Linux has no helper
+# for any of them, so kernel mode skips them.
 # shellcheck shell=bash
 
 PEERS="$LAB_DIR/e2e/conference_peers.py"
@@ -101,4 +102,27 @@ t_vdolive_video_two_hosts() {
 # nothing waits; installed again: a new control connection gets its video.
 t_vdolive_helper_hot_swap() {
     helper_hot_swap vdolive vdolive "vdolive-server $OUTSIDE 40" vdolive-client
+}
+
+# A-box and B-box each play a RealAudio PNA stream: the server sends its UDP audio to the data port
+# the client's hello named, which the raudio helper rewrote and expected (the hello's robust port too).
+t_pna_audio_two_hosts() {
+    need_masq "RealAudio (PNA)"
+    peer_start pna "$PEERS" pna-server "$OUTSIDE" 30
+    local a=0 b=0 port
+    port=$(fresh_port)
+    peer_client abox "$TMP/pna-a.out" pna-client "$OUTSIDE" "$port" || a=$?
+    peer_client bbox "$TMP/pna-b.out" pna-client "$OUTSIDE" "$port" || b=$?
+    peer_stop
+    [ "$a" -eq 0 ] || fail "A-box: $(cat "$TMP/pna-a.out")"
+    [ "$b" -eq 0 ] || fail "B-box: $(cat "$TMP/pna-b.out")"
+    grep -q "robust port $((port + 1))" "$TMP/pna.log" && fail "the server was told an inside robust port: $(grep '^from ' "$TMP/pna.log")"
+    echo "A-box: $(cat "$TMP/pna-a.out"); B-box: $(cat "$TMP/pna-b.out")"
+    grep '^from ' "$TMP/pna.log"
+}
+
+# The raudio helper uninstalled: the audio goes to the gateway's port the hello named, where nothing
+# waits; installed again: a new PNA connection gets its audio.
+t_pna_helper_hot_swap() {
+    helper_hot_swap raudio pna "pna-server $OUTSIDE 40" pna-client
 }

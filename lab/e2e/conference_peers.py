@@ -5,6 +5,8 @@
   conference_peers.py cuseeme-client REFLECTOR [PORT]
   conference_peers.py vdolive-server ADDRESS SECONDS
   conference_peers.py vdolive-client SERVER UDP-PORT
+  conference_peers.py pna-server ADDRESS SECONDS
+  conference_peers.py pna-client SERVER UDP-PORT
 
 CU-SeeMe (section 5.2, udp 7648): the reflector knows a participant by the address the 26-byte
 header says is the sender's own (offset 12) and answers there with an "open continue" (data type
@@ -17,6 +19,12 @@ and its secondary message (tag 1), length-prefixed records; the server streams U
 another port to the address of the control connection and the announced port. The client counts
 the datagrams arriving on its port.
 
+RealAudio PNA (section 5.1, tcp 7070): the client's hello ("PNA", a 16-bit version, options
+id:u16 len:u16 value, up to id 0) names its UDP data port (option 1) and its error-correction port
+(option 7); the server streams UDP "audio" from another port to the address of the control
+connection and the data port, and logs both ports it was told. The client counts the datagrams
+arriving on its port.
+
 Clients exit 0 on success and 1 otherwise, printing one line that says what happened.
 """
 import select
@@ -28,6 +36,7 @@ import time
 CUSEEME_PORT = 7648
 OPEN_CONTINUE = 101
 TALK = 257
+PNA_PORT = 7070
 VDOLIVE_PORT = 7000
 VIDEO_DATAGRAMS = 20
 MAGIC = b"VDO Live"
@@ -166,6 +175,70 @@ def vdolive_client(server, udp_port):
     return 0 if got >= VIDEO_DATAGRAMS // 2 else 1
 
 
+def pna_server(address, seconds):
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((address, PNA_PORT))
+    listener.listen(4)
+    listener.settimeout(seconds)
+    audio = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    audio.bind((address, 0))
+    print("serving pna on %s:%d, audio from port %d" % (address, PNA_PORT, audio.getsockname()[1]), flush=True)
+    end = time.time() + seconds
+    while time.time() < end:
+        try:
+            conn, (host, _) = listener.accept()
+        except socket.timeout:
+            break
+        conn.settimeout(5)
+        with conn:
+            ports = pna_ports(conn.recv(2048))
+            if 1 not in ports:
+                print("from %s: no data port in the hello" % host, flush=True)
+                continue
+            print("from %s: audio to port %d (robust port %s)" % (host, ports[1], ports.get(7)), flush=True)
+            for i in range(VIDEO_DATAGRAMS):
+                audio.sendto(b"audio %d" % i, (host, ports[1]))
+                time.sleep(0.05)
+            conn.sendall(b"PNA done")
+
+
+def pna_ports(hello):
+    """The port options of a hello: {option id: port}."""
+    ports = {}
+    if not hello.startswith(b"PNA"):
+        return ports
+    at = 5
+    while at + 4 <= len(hello):
+        option, length = struct.unpack("!HH", hello[at:at + 4])
+        if option == 0:
+            break
+        if option in (1, 7) and length == 2 and at + 6 <= len(hello):
+            ports[option] = struct.unpack("!H", hello[at + 4:at + 6])[0]
+        at += 4 + length
+    return ports
+
+
+def pna_client(server, udp_port):
+    audio = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    audio.bind(("0.0.0.0", udp_port))
+    control = socket.create_connection((server, PNA_PORT), timeout=5)
+    # version 10; a client-id option the helper skips; the data port; the robust port; the end
+    hello = b"PNA" + struct.pack("!H", 10) + struct.pack("!HH", 3, 6) + b"masq\0\0" \
+        + struct.pack("!HHH", 1, 2, udp_port) + struct.pack("!HHH", 7, 2, udp_port + 1) + struct.pack("!H", 0)
+    control.sendall(hello)
+    got = 0
+    end = time.time() + 3
+    while time.time() < end and got < VIDEO_DATAGRAMS:
+        ready, _, _ = select.select([audio], [], [], 0.2)
+        if ready:
+            audio.recv(2048)
+            got += 1
+    control.close()
+    print("pna: %d of %d audio datagrams arrived on port %d" % (got, VIDEO_DATAGRAMS, udp_port))
+    return 0 if got >= VIDEO_DATAGRAMS // 2 else 1
+
+
 def main(argv):
     if len(argv) < 3:
         sys.exit(__doc__)
@@ -178,6 +251,10 @@ def main(argv):
         vdolive_server(argv[2], float(argv[3]))
     elif mode == "vdolive-client":
         return vdolive_client(argv[2], int(argv[3]))
+    elif mode == "pna-server":
+        pna_server(argv[2], float(argv[3]))
+    elif mode == "pna-client":
+        return pna_client(argv[2], int(argv[3]))
     else:
         sys.exit(__doc__)
     return 0

@@ -25,6 +25,7 @@ TESTS=(
     irc_dcc_send irc_dcc_chat_both_ways irc_helper_hot_swap
     rtsp_udp_two_hosts rtsp_helper_hot_swap
     cuseeme_conference cuseeme_helper_hot_swap vdolive_video_two_hosts vdolive_helper_hot_swap
+    pna_audio_two_hosts pna_helper_hot_swap
     quake_netquake_connect quakeworld_connect quake_helper_under_port_dependent_mapping
     checksums_and_super_frames
 )
@@ -356,14 +357,17 @@ port_free() {
     return 1
 }
 
-# Last, after every transfer: no TCP or UDP segment was dropped for its checksum. With the hosts'
-# offloads at their defaults the gateway must have completed partial checksums and cut super-frames
-# (so the transfers above went through that code). With them off it may still see both: GRO on its
-# own interfaces merges what it receives, and a merged frame carries a partial checksum.
+# Last, after every transfer since the engine started (a test that changes the configuration
+# restarts it, and its counters with it): no TCP or UDP segment was dropped for its checksum. With
+# the hosts' offloads at their defaults the gateway must have completed partial checksums and cut
+# super-frames, in the transfers above and in one download of its own made here. With them off it
+# may still see both: GRO on its own interfaces merges what it receives, and a merged frame carries
+# a partial checksum.
 t_checksums_and_super_frames() {
     need_console
     local out value name offloads
     offloads=$(lab_host_offloads)
+    http_get "$OUTSIDE"
     out=$(console masq:stats) || fail "masq:stats failed: $out"
     stat() { awk -v n="$1" '$1 == n {print $2}' <<<"$out"; }
     for name in drop.tcp.bad-checksum drop.udp.bad-checksum drop.gso.malformed inside.rx.capture-truncated \

@@ -3,6 +3,7 @@ package masq.api;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * How a {@link MessageHelper} wants one direction of a TCP connection cut into messages. The engine
@@ -29,9 +30,22 @@ import java.util.Locale;
  * {@code Content-Length} header (any case) gives a body that follows, passed unchanged and never
  * shown; a missing one means no body. Every header block is held until complete. A block longer
  * than the maximum, or a {@code Content-Length} that is not a decimal within 2^31, takes the
- * direction out of the helper's hands ({@value #REFUSED_HEADERS_TOO_LONG}, {@value #REFUSED_UNFRAMED}).
+ * direction out of the helper's hands ({@value #REFUSED_HEADERS_TOO_LONG}, {@value #REFUSED_UNFRAMED});
+ * so does, at once, a control character other than CR, LF and HT in a block (binary data: since 1.1,
+ * it is no longer held until the maximum while its sender waits for an answer).
  * Empty lines between blocks pass. An RTSP interleaved frame ({@code $}, channel, 16-bit length,
  * RFC 2326 §10.12) where a block would start is passed by its length.
+ *
+ * <p><b>Segments</b> ({@link #segments}, since 1.1): no framing of the protocol's own; each segment's new
+ * bytes, in pieces of at most the maximum, are the messages, and nothing is ever held. For a protocol
+ * whose only message of interest comes in the direction's first segment, as a RealAudio PNA hello
+ * does; retransmissions and gaps are the engine's as for every framing.
+ *
+ * <p><b>A choice by the first bytes</b> ({@link #byStart}, since 1.1): the direction's first segment
+ * decides between two framings (or passing unexamined): one when it begins with a given start, the
+ * other when it does not. RTSP and PNA share RealAudio's ports, and only the client's first bytes
+ * tell them apart, as {@code ip_masq_raudio} told them apart. The choice is made on the first
+ * segment's bytes: one shorter than the start takes the other branch.
  *
  * <p><b>Prologue</b> ({@link #prologue}): the direction's first bytes, up to a count or to the first
  * LF, are shown once to {@link MessageHelper#prologue} before anything else, to tell the protocol apart
@@ -61,7 +75,11 @@ public final class Framing {
         /** Length-framed records. */
         RECORDS,
         /** Header blocks ended by an empty line, each followed by a body of its Content-Length. */
-        HEADERS
+        HEADERS,
+        /** Each segment's new bytes, in pieces of at most the maximum (since 1.1). */
+        SEGMENTS,
+        /** One of two framings, chosen by the direction's first bytes (since 1.1). */
+        CHOICE
     }
 
     private final Kind kind;
@@ -72,9 +90,19 @@ public final class Framing {
     private final boolean bigEndian;
     private final int adjustment;
     private final int prologue;
+    /** For a choice: the branch taken when the direction begins with {@code starts[0]}, and the other. */
+    private final Framing then;
+    private final Framing otherwise;
 
     private Framing(Kind kind, int maxLength, byte[][] starts, int lengthOffset, int lengthWidth, boolean bigEndian,
             int adjustment, int prologue) {
+        this(kind, maxLength, starts, lengthOffset, lengthWidth, bigEndian, adjustment, prologue, null, null);
+    }
+
+    private Framing(Kind kind, int maxLength, byte[][] starts, int lengthOffset, int lengthWidth, boolean bigEndian,
+            int adjustment, int prologue, Framing then, Framing otherwise) {
+        this.then = then;
+        this.otherwise = otherwise;
         this.kind = kind;
         this.maxLength = maxLength;
         this.starts = starts;
@@ -150,6 +178,50 @@ public final class Framing {
     }
 
     /**
+     * Each segment's new bytes are messages, in pieces of at most {@code maxLength}; nothing is held.
+     *
+     * @param maxLength the longest piece: 1 to {@link #MAX_LENGTH}
+     * @since 1.1
+     */
+    public static Framing segments(int maxLength) {
+        if (maxLength < 1 || maxLength > MAX_LENGTH) {
+            throw new IllegalArgumentException("segment piece length " + maxLength + " is not within 1.." + MAX_LENGTH);
+        }
+        return new Framing(Kind.SEGMENTS, maxLength, new byte[0][], 0, 0, true, 0, 0);
+    }
+
+    /**
+     * {@code then} for a direction whose first segment begins with {@code start} (compared exactly,
+     * case included), {@code otherwise} for any other; a null branch passes the direction unexamined.
+     * RealAudio: {@code byStart("PNA", segments(512), headers(4096))}.
+     *
+     * @param start     1 to {@link #MAX_PROLOGUE} US-ASCII characters
+     * @param then      the framing after that start, or null
+     * @param otherwise the framing after any other, or null
+     * @throws IllegalArgumentException for a bad start, both branches null, or a branch that is itself a
+     *                                  choice or has a prologue
+     * @since 1.1
+     */
+    public static Framing byStart(String start, Framing then, Framing otherwise) {
+        if (start == null || start.isEmpty() || start.length() > MAX_PROLOGUE
+                || !StandardCharsets.US_ASCII.newEncoder().canEncode(start)) {
+            throw new IllegalArgumentException("choice start " + (start == null ? "null" : "'" + start + "'")
+                    + " is not 1 to " + MAX_PROLOGUE + " US-ASCII characters");
+        }
+        if (then == null && otherwise == null) {
+            throw new IllegalArgumentException("a choice needs at least one framing (both branches are null)");
+        }
+        for (Framing f : new Framing[] {then, otherwise}) {
+            if (f != null && (f.kind == Kind.CHOICE || f.prologue > 0)) {
+                throw new IllegalArgumentException("a branch of a choice cannot be a choice or have a prologue: " + f);
+            }
+        }
+        int max = Math.max(then == null ? 1 : then.maxLength, otherwise == null ? 1 : otherwise.maxLength);
+        return new Framing(Kind.CHOICE, max, new byte[][] {start.getBytes(StandardCharsets.US_ASCII)}, 0, 0, true, 0, 0,
+                then, otherwise);
+    }
+
+    /**
      * This framing, with the direction's first {@code count} bytes (or fewer, up to and including the
      * first LF) shown to {@link MessageHelper#prologue} first.
      *
@@ -159,10 +231,13 @@ public final class Framing {
         if (count < 1 || count > MAX_PROLOGUE) {
             throw new IllegalArgumentException("prologue of " + count + " bytes is not within 1.." + MAX_PROLOGUE);
         }
+        if (kind == Kind.CHOICE) {
+            throw new IllegalArgumentException("a choice has no prologue: its first bytes choose the framing");
+        }
         return new Framing(kind, maxLength, starts, lengthOffset, lengthWidth, bigEndian, adjustment, count);
     }
 
-    /** @return lines, records or header blocks */
+    /** @return lines, records, header blocks, segments or a choice */
     public Kind kind() {
         return kind;
     }
@@ -172,12 +247,46 @@ public final class Framing {
         return maxLength;
     }
 
-    /** @return how many line starts there are (0 for records) */
+    /**
+     * @return for a choice, the framing for a direction that begins with its start (null: pass)
+     * @since 1.1
+     */
+    public Framing then() {
+        return then;
+    }
+
+    /**
+     * @return for a choice, the framing for a direction that does not (null: pass)
+     * @since 1.1
+     */
+    public Framing otherwise() {
+        return otherwise;
+    }
+
+    /**
+     * @return for a choice, whether the {@code n} bytes at {@code b[off]}, a direction's first, begin
+     *         with its start (exactly; fewer bytes than the start do not)
+     * @since 1.1
+     */
+    public boolean choosesThen(byte[] b, int off, int n) {
+        if (kind != Kind.CHOICE || n < starts[0].length) {
+            return false;
+        }
+        byte[] s = starts[0];
+        for (int i = 0; i < s.length; i++) {
+            if (b[off + i] != s[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return how many line starts there are (0 for records; 1, the choice's start, for a choice) */
     public int startCount() {
         return starts.length;
     }
 
-    /** @return line start {@code i}, upper case */
+    /** @return line start {@code i}, upper case (a choice's start as given) */
     public String start(int i) {
         return new String(starts[i], StandardCharsets.US_ASCII);
     }
@@ -261,7 +370,8 @@ public final class Framing {
     public boolean equals(Object o) {
         return o instanceof Framing f && kind == f.kind && maxLength == f.maxLength && Arrays.deepEquals(starts, f.starts)
                 && lengthOffset == f.lengthOffset && lengthWidth == f.lengthWidth && bigEndian == f.bigEndian
-                && adjustment == f.adjustment && prologue == f.prologue;
+                && adjustment == f.adjustment && prologue == f.prologue && Objects.equals(then, f.then)
+                && Objects.equals(otherwise, f.otherwise);
     }
 
     @Override
@@ -271,7 +381,10 @@ public final class Framing {
 
     @Override
     public String toString() {
-        StringBuilder s = new StringBuilder(kind == Kind.LINES ? "lines(" : kind == Kind.RECORDS ? "records(" : "headers(");
+        if (kind == Kind.CHOICE) {
+            return "byStart(\"" + new String(starts[0], StandardCharsets.US_ASCII) + "\" " + then + " else " + otherwise + ")";
+        }
+        StringBuilder s = new StringBuilder(kind.name().toLowerCase(Locale.ROOT) + "(");
         if (kind == Kind.LINES) {
             for (byte[] start : starts) {
                 s.append('"').append(new String(start, StandardCharsets.US_ASCII)).append("\" ");

@@ -9,13 +9,17 @@ import masq.engine.helper.Framer.Phase;
  * {@link Framing#headers}: RTSP/SIP/HTTP style header blocks, up to the empty line, each held
  * until complete and delivered whole; the body of its {@code Content-Length} passes unseen.
  * Empty lines between blocks pass; an RTSP interleaved frame is skipped by its length. A block
- * over the maximum or a malformed {@code Content-Length} means the stream cannot be framed.
+ * over the maximum, a malformed {@code Content-Length}, or a control character other than CR, LF
+ * and HT in a block (binary data, which would otherwise be held until the maximum while its sender
+ * waits for an answer) means the stream cannot be framed.
  */
 final class HeaderFramer implements Framer {
     /** RFC 2326 §10.12: '$', channel, 16-bit length. */
     private static final int INTERLEAVED_HEADER = 4;
     private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
     private static final long MAX_BODY = Integer.MAX_VALUE;
+    /** {@link #headerEnd}: the bytes are not text. */
+    private static final int BINARY = -2;
 
     private final Framing framing;
     private final SegmentCursor c;
@@ -50,7 +54,9 @@ final class HeaderFramer implements Framer {
             return;
         }
         int end = headerEnd(c.in, c.inOff, c.pos, len);
-        if (end > framing.maxLength() + c.pos || (end < 0 && len - c.pos > framing.maxLength())) {
+        if (end == BINARY) {
+            c.unframed();
+        } else if (end > framing.maxLength() + c.pos || (end < 0 && len - c.pos > framing.maxLength())) {
             tooLong();
         } else if (end >= 0) {
             long body = contentLength(c.in, c.inOff + c.pos, end - c.pos);
@@ -84,6 +90,10 @@ final class HeaderFramer implements Framer {
             return;
         }
         int end = headerEnd(c.in, c.inOff, c.pos, len);
+        if (end == BINARY) {
+            c.unframed();
+            return;
+        }
         int k = (end < 0 ? len : end) - c.pos;
         if (c.heldLength + k > framing.maxLength()) {
             tooLong();
@@ -136,11 +146,15 @@ final class HeaderFramer implements Framer {
 
     /**
      * The index after the empty line that ends the header block, scanning {@code b[off + from ..
-     * off + to)} and carrying what the held bytes ended with ({@link #blank}); -1 if not there yet.
+     * off + to)} and carrying what the held bytes ended with ({@link #blank}); -1 if not there yet,
+     * {@link #BINARY} at a control character that no header line holds.
      */
     private int headerEnd(byte[] b, int off, int from, int to) {
         for (int i = from; i < to; i++) {
             byte ch = b[off + i];
+            if ((ch >= 0 && ch < ' ' && ch != '\r' && ch != '\n' && ch != '\t') || ch == 0x7f) {
+                return BINARY;
+            }
             if (ch == '\n') {
                 if (blank >= 1) {
                     blank = 0;

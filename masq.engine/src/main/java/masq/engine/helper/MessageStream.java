@@ -64,8 +64,11 @@ final class MessageStream {
     static final int AS_IS = -1;
 
     private final Framing framing;
-    /** The framing's rules; null without a framing (the phase is always OFF). */
-    private final Framer framer;
+    /** The framing's rules; null without a framing (the phase is always OFF) or before a choice. */
+    private Framer framer;
+    /** A choice's two branches' rules (null: pass), until the first new bytes choose one. */
+    private Framer then;
+    private Framer otherwise;
     private final ChangeStore changes = new ChangeStore();
     /** The segment at hand and the bytes held back; the framer works on it too. */
     private final SegmentCursor c;
@@ -93,11 +96,12 @@ final class MessageStream {
     MessageStream(Framing framing) {
         this.framing = framing;
         this.c = new SegmentCursor(framing, changes);
-        this.framer = framing == null ? null : switch (framing.kind()) {
-            case LINES -> new LineFramer(framing, c);
-            case RECORDS -> new RecordFramer(framing, c);
-            case HEADERS -> new HeaderFramer(framing, c);
-        };
+        if (framing != null && framing.kind() == Framing.Kind.CHOICE) {
+            this.then = framer(framing.then(), c);
+            this.otherwise = framer(framing.otherwise(), c);
+        } else {
+            this.framer = framer(framing, c);
+        }
         c.phase = framing == null ? Phase.OFF : Phase.START;
         this.prologueDone = framing == null || framing.prologueLength() == 0;
     }
@@ -295,7 +299,30 @@ final class MessageStream {
         }
     }
 
+    private static Framer framer(Framing framing, SegmentCursor c) {
+        return framing == null ? null : switch (framing.kind()) {
+            case LINES -> new LineFramer(framing, c);
+            case RECORDS -> new RecordFramer(framing, c);
+            case HEADERS -> new HeaderFramer(framing, c);
+            case SEGMENTS -> new SegmentFramer(framing, c);
+            case CHOICE -> throw new IllegalArgumentException("a choice within a choice: " + framing);
+        };
+    }
+
+    /** A choice: the direction's first new bytes choose the branch, for good. */
+    private void choose(int len) {
+        framer = framing.choosesThen(c.in, c.inOff + c.pos, len - c.pos) ? then : otherwise;
+        then = null;
+        otherwise = null;
+        if (framer == null) {
+            c.phase = Phase.OFF;
+        }
+    }
+
     private void frame(int len) {
+        if (framer == null && c.phase == Phase.START && c.pos < len) {
+            choose(len);
+        }
         while (c.pos < len && !c.cut) {
             switch (c.phase) {
                 case OFF -> c.pass(len - c.pos);

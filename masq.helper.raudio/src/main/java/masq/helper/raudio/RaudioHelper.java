@@ -28,10 +28,19 @@ import masq.helper.raudio.RtspSyntax.Spec;
  * connection's end removes them too. Requests are header blocks: split, pipelined, with bodies, they
  * are the engine's ({@link Framing#headers}).
  *
+ * <p>PNA, RealAudio's older protocol, on the same ports: a connection whose client begins with
+ * {@code PNA} is PNA for good ({@link Framing#byStart}, as 2.2 told them apart by the first bytes).
+ * Its hello ({@code PNA}, a 16-bit version, then options {@code id:u16 len:u16 value} up to id 0) names
+ * the client's UDP ports in option 1 (data) and option 7 (error correction): each is replaced in place
+ * by a gateway port, expected from the server, as {@code ip_masq_raudio} did; only the hello, the
+ * connection's first segment, is read (PnaHello).
+ *
  * <p>Refused, left unchanged and counted: a {@code client_port} below 1024, a range that is not a
  * pair, a malformed number, a {@code destination} other than the client (media sent elsewhere); a
  * reply whose {@code source} is not the server is counted ({@code source-elsewhere}: the expectation
- * names the server). Not handled yet: PNA (port 7070's binary hello), the server-inside case.
+ * names the server). In a PNA hello: a version of 256 or more (as 2.2), an option running past the
+ * segment or no terminating option in it ({@code pna-truncated}), a port option that is not 2 bytes
+ * ({@code malformed}), a port below 1024. Not handled: the server-inside case.
  */
 @Component(service = MasqHelper.class, property = {
         MasqHelper.NAME + "=raudio",
@@ -56,23 +65,46 @@ public final class RaudioHelper implements MessageHelper {
     static final String REFUSED_SOURCE = "source-elsewhere";
     static final String REFUSED_NO_PORT = "no-port";
     static final String REFUSED_EDIT = "edit-refused";
+    static final String REFUSED_PNA_VERSION = "pna-version";
+    static final String REFUSED_PNA_TRUNCATED = "pna-truncated";
 
-    static final Framing BLOCKS = Framing.headers(MAX_HEADER_BLOCK);
+    /** The longest piece of a PNA segment shown (the hello is far shorter). */
+    static final int MAX_PNA_PIECE = 4096;
+    /** A client beginning with {@code PNA} speaks PNA; any other, RTSP's header blocks. */
+    static final Framing REQUESTS = Framing.byStart(PnaHello.MAGIC, Framing.segments(MAX_PNA_PIECE),
+            Framing.headers(MAX_HEADER_BLOCK));
+    /** An RTSP server's replies begin {@code RTSP/}; a PNA server's bytes pass unexamined. */
+    static final Framing REPLIES = Framing.byStart("RTSP/", Framing.headers(MAX_HEADER_BLOCK), null);
+
+    /** A connection's protocol, once its first request is seen (the flow's state). */
+    private enum Mode { RTSP, PNA }
 
     @Override
     public Framing framing(Direction direction) {
-        return BLOCKS;
+        return direction == Direction.OUTBOUND ? REQUESTS : REPLIES;
     }
 
     @Override
     public Verdict message(HelperContext context, byte[] block, int offset, int length) {
-        String method = RtspSyntax.method(block, offset, length);
         if (context.direction() == Direction.INBOUND) {
-            if (method == null) {
+            if (RtspSyntax.method(block, offset, length) == null) {
                 reply(context, block, offset, length);
             }
             return Verdict.ACCEPT;
         }
+        Object mode = context.state();
+        if (mode == null) {
+            mode = PnaHello.starts(block, offset, length) ? Mode.PNA : Mode.RTSP;
+            context.state(mode);
+            if (mode == Mode.PNA) {
+                pna(context, block, offset, length);
+                return Verdict.ACCEPT;
+            }
+        }
+        if (mode == Mode.PNA) {
+            return Verdict.ACCEPT;
+        }
+        String method = RtspSyntax.method(block, offset, length);
         if ("TEARDOWN".equals(method)) {
             context.cancelExpectations();
         } else if ("SETUP".equals(method)) {
@@ -104,6 +136,29 @@ public final class RaudioHelper implements MessageHelper {
             return refuse(context, REFUSED_NO_PORT);
         }
         return pair ? gatewayPort + "-" + (gatewayPort + 1) : Integer.toString(gatewayPort);
+    }
+
+    /** A PNA hello: each UDP port option replaced by an expected gateway port. */
+    private static void pna(HelperContext context, byte[] b, int offset, int length) {
+        PnaHello hello = PnaHello.parse(b, offset, length);
+        if (hello.refusal() != null) {
+            context.refused(hello.refusal());
+        }
+        FlowView flow = context.flow();
+        for (int i = 0; i < hello.portCount(); i++) {
+            int port = hello.port(i);
+            if (port < MIN_PORT) {
+                context.refused(REFUSED_PORT_PRIVILEGED);
+                continue;
+            }
+            int gatewayPort = context.expect(Transport.UDP).insideTarget(flow.insideAddress(), port).register();
+            if (gatewayPort < 0) {
+                context.refused(REFUSED_NO_PORT);
+            } else if (!context.replace(hello.portOffset(i), 2,
+                    new byte[] {(byte) (gatewayPort >>> 8), (byte) gatewayPort}, 0, 2)) {
+                context.refused(REFUSED_EDIT);
+            }
+        }
     }
 
     /** A server's reply: media from an address other than the server would not match the expectation. */

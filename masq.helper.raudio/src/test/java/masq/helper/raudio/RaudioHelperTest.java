@@ -31,6 +31,7 @@ class RaudioHelperTest {
     static final class Rtsp {
         final HelperHarness gateway;
         final int masqPort;
+        final int serverPort;
         long clientSeq = 1000;
         long serverSeq = 5000;
 
@@ -39,25 +40,30 @@ class RaudioHelperTest {
         }
 
         Rtsp(int high) {
+            this(high, 554);
+        }
+
+        Rtsp(int high, int serverPort) {
+            this.serverPort = serverPort;
             Map<String, Object> p = new java.util.HashMap<>(HelperHarness.properties("raudio", "tcp", 554, 7070));
             p.put(masq.api.MasqHelper.MAX_EXPECTED, RaudioHelper.MAX_STREAMS);
             gateway = HelperHarness.builder().engine(b -> b.ports(61000, high)).helper(new RaudioHelper(), p).build();
-            HelperStep syn = gateway.outbound(Packets.tcp(CLIENT, 40000, SERVER, 554).flags(Packets.SYN)
+            HelperStep syn = gateway.outbound(Packets.tcp(CLIENT, 40000, SERVER, serverPort).flags(Packets.SYN)
                     .seq(clientSeq - 1).build());
             masqPort = Packets.sourcePort(syn.output());
-            gateway.inbound(Packets.tcp(SERVER, 554, GATEWAY, masqPort).flags(Packets.SYN | Packets.ACK)
+            gateway.inbound(Packets.tcp(SERVER, serverPort, GATEWAY, masqPort).flags(Packets.SYN | Packets.ACK)
                     .seq(serverSeq - 1).ack(clientSeq).build());
         }
 
         String out(String text) {
-            HelperStep s = gateway.outbound(Packets.tcp(CLIENT, 40000, SERVER, 554).flags(Packets.ACK).seq(clientSeq)
+            HelperStep s = gateway.outbound(Packets.tcp(CLIENT, 40000, SERVER, serverPort).flags(Packets.ACK).seq(clientSeq)
                     .ack(serverSeq).payload(text.getBytes(ISO_8859_1)).build());
             clientSeq += text.length();
             return new String(Packets.payload(s.output()), ISO_8859_1);
         }
 
         String in(String text) {
-            HelperStep s = gateway.inbound(Packets.tcp(SERVER, 554, GATEWAY, masqPort).flags(Packets.ACK)
+            HelperStep s = gateway.inbound(Packets.tcp(SERVER, serverPort, GATEWAY, masqPort).flags(Packets.ACK)
                     .seq(serverSeq).ack(clientSeq).payload(text.getBytes(ISO_8859_1)).build());
             serverSeq += text.length();
             return new String(Packets.payload(s.output()), ISO_8859_1);
