@@ -81,22 +81,28 @@ t_cuseeme_helper_hot_swap() {
     helper_hot_swap cuseeme cuseeme "cuseeme-reflector $OUTSIDE 40" cuseeme-client claimed_inside
 }
 
+# stream_two_hosts NAME HELPER-TEXT: A-box and B-box each run the NAME client against its server
+# outside, announcing the same UDP port; each must receive the server's datagrams there (the helper
+# rewrote and expected the port). The server's log lines follow on success; $TMP/NAME.log keeps them.
+stream_two_hosts() {
+    local name=$1 port a=0 b=0
+    need_masq "$2"
+    peer_start "$name" "$PEERS" "$name-server" "$OUTSIDE" 30
+    port=$(fresh_port)
+    peer_client abox "$TMP/$name-a.out" "$name-client" "$OUTSIDE" "$port" || a=$?
+    peer_client bbox "$TMP/$name-b.out" "$name-client" "$OUTSIDE" "$port" || b=$?
+    peer_stop
+    [ "$a" -eq 0 ] || fail "A-box: $(cat "$TMP/$name-a.out")"
+    [ "$b" -eq 0 ] || fail "B-box: $(cat "$TMP/$name-b.out")"
+    STREAM_PORT=$port
+    echo "A-box: $(cat "$TMP/$name-a.out"); B-box: $(cat "$TMP/$name-b.out")"
+    grep '^from ' "$TMP/$name.log"
+}
+
 # A-box and B-box each watch a VDOLive stream: the server sends its UDP video to the port the
 # control connection announced (its initial message split over two segments), which the helper
 # rewrote and expected.
-t_vdolive_video_two_hosts() {
-    need_masq VDOLive
-    peer_start vdolive "$PEERS" vdolive-server "$OUTSIDE" 30
-    local a=0 b=0 port
-    port=$(fresh_port)
-    peer_client abox "$TMP/vdolive-a.out" vdolive-client "$OUTSIDE" "$port" || a=$?
-    peer_client bbox "$TMP/vdolive-b.out" vdolive-client "$OUTSIDE" "$port" || b=$?
-    peer_stop
-    [ "$a" -eq 0 ] || fail "A-box: $(cat "$TMP/vdolive-a.out")"
-    [ "$b" -eq 0 ] || fail "B-box: $(cat "$TMP/vdolive-b.out")"
-    echo "A-box: $(cat "$TMP/vdolive-a.out"); B-box: $(cat "$TMP/vdolive-b.out")"
-    grep '^from ' "$TMP/vdolive.log"
-}
+t_vdolive_video_two_hosts() { stream_two_hosts vdolive VDOLive; }
 
 # The vdolive helper uninstalled: the video goes to the gateway's port the client named, where
 # nothing waits; installed again: a new control connection gets its video.
@@ -105,20 +111,13 @@ t_vdolive_helper_hot_swap() {
 }
 
 # A-box and B-box each play a RealAudio PNA stream: the server sends its UDP audio to the data port
-# the client's hello named, which the raudio helper rewrote and expected (the hello's robust port too).
+# the client's hello named, which the raudio helper rewrote and expected; the hello's robust port
+# (the data port + 1) must have been rewritten too.
 t_pna_audio_two_hosts() {
-    need_masq "RealAudio (PNA)"
-    peer_start pna "$PEERS" pna-server "$OUTSIDE" 30
-    local a=0 b=0 port
-    port=$(fresh_port)
-    peer_client abox "$TMP/pna-a.out" pna-client "$OUTSIDE" "$port" || a=$?
-    peer_client bbox "$TMP/pna-b.out" pna-client "$OUTSIDE" "$port" || b=$?
-    peer_stop
-    [ "$a" -eq 0 ] || fail "A-box: $(cat "$TMP/pna-a.out")"
-    [ "$b" -eq 0 ] || fail "B-box: $(cat "$TMP/pna-b.out")"
-    grep -q "robust port $((port + 1))" "$TMP/pna.log" && fail "the server was told an inside robust port: $(grep '^from ' "$TMP/pna.log")"
-    echo "A-box: $(cat "$TMP/pna-a.out"); B-box: $(cat "$TMP/pna-b.out")"
-    grep '^from ' "$TMP/pna.log"
+    STREAM_PORT=""
+    stream_two_hosts pna "RealAudio (PNA)"
+    ! grep -q "robust port $((STREAM_PORT + 1))" "$TMP/pna.log" ||
+        fail "the server was told an inside robust port: $(grep '^from ' "$TMP/pna.log")"
 }
 
 # The raudio helper uninstalled: the audio goes to the gateway's port the hello named, where nothing

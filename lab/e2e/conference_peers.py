@@ -16,14 +16,15 @@ header's destination address and one client record are its own address.
 
 VDOLive (section 5.3, tcp 7000): the client announces its UDP port in its initial message (tag 6)
 and its secondary message (tag 1), length-prefixed records; the server streams UDP "video" from
-another port to the address of the control connection and the announced port. The client counts
-the datagrams arriving on its port.
+another port to the address of the control connection and the announced port.
 
 RealAudio PNA (section 5.1, tcp 7070): the client's hello ("PNA", a 16-bit version, options
 id:u16 len:u16 value, up to id 0) names its UDP data port (option 1) and its error-correction port
 (option 7); the server streams UDP "audio" from another port to the address of the control
-connection and the data port, and logs both ports it was told. The client counts the datagrams
-arriving on its port.
+connection and the data port, and logs both ports it was told.
+
+Both streaming servers log "from HOST: media to port P (...)"; their clients count the datagrams
+arriving on their port.
 
 Clients exit 0 on success and 1 otherwise, printing one line that says what happened.
 """
@@ -122,15 +123,19 @@ def read_record(conn):
     return head + body
 
 
-def vdolive_server(address, seconds):
+def stream_server(name, address, port, seconds, announced):
+    """A control server on address:port for the streaming protocols: for each connection,
+    announced(conn) reads the client's announcement and returns (its UDP port, a log line's
+    detail), or None; the server then streams VIDEO_DATAGRAMS datagrams from another port of its
+    own to the control connection's address and that port, and closes the connection."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((address, VDOLIVE_PORT))
+    listener.bind((address, port))
     listener.listen(4)
     listener.settimeout(seconds)
-    video = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    video.bind((address, 0))
-    print("serving vdolive on %s:%d, video from port %d" % (address, VDOLIVE_PORT, video.getsockname()[1]), flush=True)
+    media = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    media.bind((address, 0))
+    print("serving %s on %s:%d, media from port %d" % (name, address, port, media.getsockname()[1]), flush=True)
     end = time.time() + seconds
     while time.time() < end:
         try:
@@ -139,68 +144,62 @@ def vdolive_server(address, seconds):
             break
         conn.settimeout(5)
         with conn:
-            initial = read_record(conn)
-            if initial is None or len(initial) < 36 or initial[24:32] != MAGIC:
-                print("from %s: no initial message" % host, flush=True)
+            found = announced(conn)
+            if found is None:
+                print("from %s: no UDP port announced" % host, flush=True)
                 continue
-            port = struct.unpack("!I", initial[32:36])[0] & 0xffff
-            secondary = read_record(conn)
-            if secondary is not None and len(secondary) >= 20 and secondary[8:16] == MAGIC:
-                second = struct.unpack("!I", secondary[16:20])[0] & 0xffff
-                print("from %s: video to port %d (secondary message: %d)" % (host, port, second), flush=True)
+            udp_port, detail = found
+            print("from %s: media to port %d (%s)" % (host, udp_port, detail), flush=True)
             for i in range(VIDEO_DATAGRAMS):
-                video.sendto(b"frame %d" % i, (host, port))
+                media.sendto(b"%s %d" % (name.encode(), i), (host, udp_port))
                 time.sleep(0.05)
-            conn.sendall(struct.pack("!II", 8, 2))
+            conn.sendall(b"done")
 
 
-def vdolive_client(server, udp_port):
-    video = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    video.bind(("0.0.0.0", udp_port))
-    control = socket.create_connection((server, VDOLIVE_PORT), timeout=5)
-    # two segments for the initial message: the gateway must see it whole
-    initial = struct.pack("!II16s8sI", 36, 6, b"\0" * 16, MAGIC, udp_port)
-    control.sendall(initial[:30])
-    time.sleep(0.2)
-    control.sendall(initial[30:] + struct.pack("!II8sI", 20, 1, MAGIC, udp_port))
+def stream_client(name, server, port, udp_port, announce):
+    """Binds udp_port, connects to server:port, announce(control) sends the announcement; counts
+    the datagrams arriving on udp_port for 3 s. Exit status 0 if at least half arrived."""
+    media = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    media.bind(("0.0.0.0", udp_port))
+    control = socket.create_connection((server, port), timeout=5)
+    announce(control)
     got = 0
     end = time.time() + 3
     while time.time() < end and got < VIDEO_DATAGRAMS:
-        ready, _, _ = select.select([video], [], [], 0.2)
+        ready, _, _ = select.select([media], [], [], 0.2)
         if ready:
-            video.recv(2048)
+            media.recv(2048)
             got += 1
     control.close()
-    print("vdolive: %d of %d video datagrams arrived on port %d" % (got, VIDEO_DATAGRAMS, udp_port))
+    print("%s: %d of %d media datagrams arrived on port %d" % (name, got, VIDEO_DATAGRAMS, udp_port))
     return 0 if got >= VIDEO_DATAGRAMS // 2 else 1
 
 
-def pna_server(address, seconds):
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((address, PNA_PORT))
-    listener.listen(4)
-    listener.settimeout(seconds)
-    audio = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    audio.bind((address, 0))
-    print("serving pna on %s:%d, audio from port %d" % (address, PNA_PORT, audio.getsockname()[1]), flush=True)
-    end = time.time() + seconds
-    while time.time() < end:
-        try:
-            conn, (host, _) = listener.accept()
-        except socket.timeout:
-            break
-        conn.settimeout(5)
-        with conn:
-            ports = pna_ports(conn.recv(2048))
-            if 1 not in ports:
-                print("from %s: no data port in the hello" % host, flush=True)
-                continue
-            print("from %s: audio to port %d (robust port %s)" % (host, ports[1], ports.get(7)), flush=True)
-            for i in range(VIDEO_DATAGRAMS):
-                audio.sendto(b"audio %d" % i, (host, ports[1]))
-                time.sleep(0.05)
-            conn.sendall(b"PNA done")
+def vdolive_announced(conn):
+    initial = read_record(conn)
+    if initial is None or len(initial) < 36 or initial[24:32] != MAGIC:
+        return None
+    port = struct.unpack("!I", initial[32:36])[0] & 0xffff
+    secondary = read_record(conn)
+    second = None
+    if secondary is not None and len(secondary) >= 20 and secondary[8:16] == MAGIC:
+        second = struct.unpack("!I", secondary[16:20])[0] & 0xffff
+    return port, "secondary message: %s" % second
+
+
+def vdolive_announce(udp_port):
+    def announce(control):
+        # two segments for the initial message: the gateway must see it whole
+        initial = struct.pack("!II16s8sI", 36, 6, b"\0" * 16, MAGIC, udp_port)
+        control.sendall(initial[:30])
+        time.sleep(0.2)
+        control.sendall(initial[30:] + struct.pack("!II8sI", 20, 1, MAGIC, udp_port))
+    return announce
+
+
+def pna_announced(conn):
+    ports = pna_ports(conn.recv(2048))
+    return (ports[1], "robust port %s" % ports.get(7)) if 1 in ports else None
 
 
 def pna_ports(hello):
@@ -219,24 +218,13 @@ def pna_ports(hello):
     return ports
 
 
-def pna_client(server, udp_port):
-    audio = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    audio.bind(("0.0.0.0", udp_port))
-    control = socket.create_connection((server, PNA_PORT), timeout=5)
-    # version 10; a client-id option the helper skips; the data port; the robust port; the end
-    hello = b"PNA" + struct.pack("!H", 10) + struct.pack("!HH", 3, 6) + b"masq\0\0" \
-        + struct.pack("!HHH", 1, 2, udp_port) + struct.pack("!HHH", 7, 2, udp_port + 1) + struct.pack("!H", 0)
-    control.sendall(hello)
-    got = 0
-    end = time.time() + 3
-    while time.time() < end and got < VIDEO_DATAGRAMS:
-        ready, _, _ = select.select([audio], [], [], 0.2)
-        if ready:
-            audio.recv(2048)
-            got += 1
-    control.close()
-    print("pna: %d of %d audio datagrams arrived on port %d" % (got, VIDEO_DATAGRAMS, udp_port))
-    return 0 if got >= VIDEO_DATAGRAMS // 2 else 1
+def pna_announce(udp_port):
+    def announce(control):
+        # version 10; a client-id option the helper skips; the data port; the robust port; the end
+        control.sendall(b"PNA" + struct.pack("!H", 10) + struct.pack("!HH", 3, 6) + b"masq\0\0"
+                        + struct.pack("!HHH", 1, 2, udp_port) + struct.pack("!HHH", 7, 2, udp_port + 1)
+                        + struct.pack("!H", 0))
+    return announce
 
 
 def main(argv):
@@ -248,13 +236,13 @@ def main(argv):
     elif mode == "cuseeme-client":
         return cuseeme_client(argv[2], int(argv[3]) if len(argv) > 3 else CUSEEME_PORT)
     elif mode == "vdolive-server":
-        vdolive_server(argv[2], float(argv[3]))
+        stream_server("vdolive", argv[2], VDOLIVE_PORT, float(argv[3]), vdolive_announced)
     elif mode == "vdolive-client":
-        return vdolive_client(argv[2], int(argv[3]))
+        return stream_client("vdolive", argv[2], VDOLIVE_PORT, int(argv[3]), vdolive_announce(int(argv[3])))
     elif mode == "pna-server":
-        pna_server(argv[2], float(argv[3]))
+        stream_server("pna", argv[2], PNA_PORT, float(argv[3]), pna_announced)
     elif mode == "pna-client":
-        return pna_client(argv[2], int(argv[3]))
+        return stream_client("pna", argv[2], PNA_PORT, int(argv[3]), pna_announce(int(argv[3])))
     else:
         sys.exit(__doc__)
     return 0

@@ -41,7 +41,7 @@ quake_server() {
 # quake_cleanup: the test's EXIT trap: the mapping put back if the test changed it, its servers stopped.
 quake_cleanup() {
     local s
-    [ -z "${MAPPING_SAVED:-}" ] || mapping_restore >/dev/null 2>&1 || true
+    [ -z "${CONFIG_SAVED:-}" ] || mapping_restore >/dev/null 2>&1 || true
     for s in "${QUAKE_SERVERS[@]}"; do
         # shellcheck disable=SC2086 # "script port"
         "$QUAKE_DIR/${s% *}" --stop "$TMP/quake" "${s#* }" >/dev/null 2>&1 || true
@@ -116,17 +116,6 @@ t_quakeworld_connect() {
 
 # --- the quake helper under Linux 2.2's mapping ------------------------------------------------
 
-# gateway_etc: the configuration directory of the running gateway (its -Dmasq.etc).
-gateway_etc() {
-    local etc
-    etc=$(tr '\0' '\n' <"/proc/$(gateway_pid)/cmdline" | sed -n 's/^-Dmasq\.etc=//p')
-    [ -f "$etc/masq.gateway.cfg" ] || fail "the gateway's configuration '$etc' has no masq.gateway.cfg"
-    echo "$etc"
-}
-
-# status_item NAME: a row's value in masq:status.
-status_item() { console masq:status | awk -v k="$1" '$1 == k {sub(/^[^ ]+ +/, ""); print; exit}'; }
-
 # await_mapping VALUE: waits (15 s at most) until masq:status shows the mapping VALUE and the link
 # up; prints what it shows otherwise.
 await_mapping() {
@@ -140,27 +129,20 @@ await_mapping() {
     return 1
 }
 
-# mapping_set VALUE: the running gateway's masq.gateway.cfg with mapping = VALUE (saved first,
-# put back by mapping_restore, which the EXIT trap runs); waits until the engine runs with it.
-# Both set MAPPING_SAVED: call them directly, not in $(...).
+# mapping_set VALUE: mapping = VALUE in the running gateway's configuration (config_set); waits
+# until the engine runs with it. mapping_restore: the configuration put back, and waited for.
 mapping_set() {
-    local cfg
-    cfg=$(gateway_etc)/masq.gateway.cfg
-    MAPPING_SAVED=$TMP/masq.gateway.cfg.saved
-    cp -p "$cfg" "$MAPPING_SAVED"
     trap quake_cleanup EXIT
-    { grep -v '^[[:space:]]*mapping[[:space:]]*[=:]' "$MAPPING_SAVED"; echo "mapping = $1"; } >"$cfg.tmp"
-    mv "$cfg.tmp" "$cfg"
+    config_set mapping "$1"
     await_mapping "$1"
 }
 mapping_restore() {
-    local cfg
-    cfg=$(gateway_etc)/masq.gateway.cfg
-    cp "$MAPPING_SAVED" "$cfg"
-    touch "$cfg"
-    MAPPING_SAVED=""
-    await_mapping "$(sed -n 's/^[[:space:]]*mapping[[:space:]]*[=:][[:space:]]*//p' "$cfg" | tail -n 1 |
-        grep . || echo endpoint-independent)"
+    config_restore
+    await_mapping "$(cfg_mapping)"
+}
+cfg_mapping() {
+    sed -n 's/^[[:space:]]*mapping[[:space:]]*[=:][[:space:]]*//p' "$(gateway_etc)/masq.gateway.cfg" | tail -n 1 |
+        grep . || echo endpoint-independent
 }
 
 # Under mapping = address-and-port-dependent (Linux 2.2's one masq entry per destination, set live

@@ -27,6 +27,7 @@ TESTS=(
     cuseeme_conference cuseeme_helper_hot_swap vdolive_video_two_hosts vdolive_helper_hot_swap
     pna_audio_two_hosts pna_helper_hot_swap
     quake_netquake_connect quakeworld_connect quake_helper_under_port_dependent_mapping
+    second_gateway_refused live_change_to_unusable_interfaces_refused
     checksums_and_super_frames
 )
 passed=0 failed=0 skipped=0
@@ -281,6 +282,46 @@ gateway_pid() {
     done
     [ ${#found[@]} -eq 1 ] || fail "expected one java process in $(ns gate), found ${#found[@]} (${found[*]})"
     echo "${found[0]}"
+}
+
+# gateway_property NAME: the running gateway's -Dmasq.NAME (etc: its configuration, var: its state
+# directory, whose log/masq.log is its log).
+gateway_property() { tr '\0' '\n' <"/proc/$(gateway_pid)/cmdline" | sed -n "s/^-Dmasq\.$1=//p"; }
+
+# gateway_etc: the running gateway's configuration directory.
+gateway_etc() {
+    local etc
+    etc=$(gateway_property etc)
+    [ -f "$etc/masq.gateway.cfg" ] || fail "the gateway's configuration '$etc' has no masq.gateway.cfg"
+    echo "$etc"
+}
+
+# status_item NAME: a row's value in masq:status.
+status_item() { console masq:status | awk -v k="$1" '$1 == k {sub(/^[^ ]+ +/, ""); print; exit}'; }
+
+# config_set KEY VALUE: the running gateway's masq.gateway.cfg with KEY = VALUE, applied live by
+# FileInstall. The file as it was before the test's first change is kept in CONFIG_SAVED and put back
+# by config_restore, which a test runs from its EXIT trap too. Both set CONFIG_SAVED: call them
+# directly, not in $(...). ./masq test runs the gateway on a copy of lab/etc; a gateway on the
+# checkout's lab/etc (./masq lab) gets its file edited and put back.
+CONFIG_SAVED=""
+config_set() {
+    local cfg
+    cfg=$(gateway_etc)/masq.gateway.cfg
+    if [ -z "$CONFIG_SAVED" ]; then
+        CONFIG_SAVED=$TMP/masq.gateway.cfg.saved
+        cp -p "$cfg" "$CONFIG_SAVED"
+    fi
+    { grep -v "^[[:space:]]*${1//./\\.}[[:space:]]*[=:]" "$cfg"; echo "$1 = $2"; } >"$cfg.tmp"
+    mv "$cfg.tmp" "$cfg"
+}
+config_restore() {
+    [ -n "$CONFIG_SAVED" ] || return 0
+    local cfg
+    cfg=$(gateway_etc)/masq.gateway.cfg
+    cp "$CONFIG_SAVED" "$cfg"
+    touch "$cfg"
+    CONFIG_SAVED=""
 }
 
 # While A-box downloads at a limited rate, masq:table shows its mapping: tcp, inside 192.168.0.2,
@@ -678,6 +719,8 @@ t_rtsp_helper_hot_swap() {
 . "$LAB_DIR/e2e/conference.sh"
 # shellcheck source=quake.sh
 . "$LAB_DIR/e2e/quake.sh"
+# shellcheck source=operator.sh
+. "$LAB_DIR/e2e/operator.sh"
 
 # --- the runner --------------------------------------------------------------------------------
 

@@ -119,7 +119,8 @@ public class GatewayInFelixTest {
         org.osgi.service.cm.Configuration config = configurationAdmin.getConfiguration("masq.gateway", "?");
         for (String[] bad : new String[][] {{"outside.address", "203.0.113.300/24"}, {"ports", "70000-80000"},
             {"timeout.udp", "soon"}, {"filtering", "open"}, {"mapping", "per-destination"}, {"inside.interface", ""},
-            {"no.such.key", "1"}, {"busy.poll", "2000000"}}) {
+            {"no.such.key", "1"}, {"busy.poll", "2000000"}, {"outside.interface", "in0"},
+            {"outside.gateway", "198.51.100.1"}, {"inside.address", "203.0.113.9/24"}}) {
             Dictionary<String, Object> properties = seed();
             properties.put(bad[0], bad[1]);
             config.update(properties);
@@ -130,6 +131,7 @@ public class GatewayInFelixTest {
         }
         Dictionary<String, Object> changed = seed();
         changed.put("outside.address", "198.51.100.7/24");
+        changed.put("outside.gateway", "198.51.100.254");
         config.update(changed);
         waitFor(() -> "198.51.100.7/24".equals(gateway.status().outsideAddress), "new outside address applied");
     }

@@ -24,4 +24,17 @@ public interface LinkFactory {
      *     root or CAP_NET_RAW is needed if capture is not permitted
      */
     GatewayLink open(LinkConfigDTO config) throws IOException;
+
+    /**
+     * Checks, opening nothing, whether {@link #open} could succeed on {@code config} here and now: the
+     * fields consistent and both interfaces present. The gateway calls it before it replaces a
+     * working link by a new configuration, which it refuses when this throws. The default checks
+     * nothing.
+     *
+     * @param config the interfaces and addresses
+     * @throws IllegalArgumentException saying what is wrong: the field, or the interface that is missing
+     * @since 1.1
+     */
+    default void check(LinkConfigDTO config) {
+    }
 }

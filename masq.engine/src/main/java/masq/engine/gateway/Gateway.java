@@ -51,8 +51,10 @@ import masq.engine.nat.Translator;
  * <p>A configuration change that touches only timeouts or {@code busy.poll} applies to the running
  * engine; any other change (an outside address that changed, as with {@code ip_dynaddr}) stops the
  * engine, closing the link, and starts a new one with the new settings: the link is reopened and the
- * mappings are flushed (they were made for the old addresses or ranges). A bad value is logged
- * naming the key and changes nothing. A link that cannot be opened (no such interface yet, no
+ * mappings are flushed (they were made for the old addresses or ranges). A bad value, or values that
+ * cannot work together (one interface for both sides), is logged naming the key and changes nothing;
+ * so does, while the link is up, a change whose link could not open now (an interface that is not
+ * there: {@link LinkFactory#check}). A link that cannot be opened (no such interface yet, no
  * permission, no link bundle) leaves the engine and the admin API running; the error is logged
  * once, shown by {@code masq:status}, and the link is retried every few seconds.
  */
@@ -77,6 +79,8 @@ public final class Gateway implements GatewayAdmin, GatewayLinks {
     private HelperWhiteboard helpers;
 
     private volatile Engine engine;
+    /** One gateway per interface: what {@code ./masq run} locked, and what a live change takes over. */
+    private final InterfaceLocks locks = InterfaceLocks.fromSystem();
     /** The link bundle's factory; absent while that bundle is not active. */
     private volatile LinkFactory linkFactory;
     /** The factory that opened the current link; written and compared on the engine thread. */
@@ -137,10 +141,64 @@ public final class Gateway implements GatewayAdmin, GatewayLinks {
                     settings.busyPollMicros());
             return;
         }
+        String problem = cannotReplace(settings, old);
+        if (problem != null) {
+            LOG.error("{}: {}; the running configuration stays (the link is up on {}/{})", GatewaySettings.PID, problem,
+                    old.settings().insideInterface(), old.settings().outsideInterface());
+            return;
+        }
         int flushed = call(Translator::mappingCount);
         stop(old);
         engine = start(settings);
         LOG.info("{}: applied; the engine restarted and {} mappings were flushed", GatewaySettings.PID, flushed);
+        for (String[] side : sides(settings, old)) {
+            try {
+                locks.record(side[1], "taken over by a live change of " + side[0]);
+            } catch (IOException e) {
+                LOG.warn("{}: could not record this gateway as the holder of {} '{}': {}", GatewaySettings.PID,
+                        side[0], side[1], e.toString());
+            }
+        }
+    }
+
+    /**
+     * @return why {@code settings} must not replace the running engine, or null: while its link is up, a
+     *     configuration whose link could not open now (an interface that is not there) is refused, so
+     *     that forwarding goes on; with the link down (at first start, or an interface gone) there is
+     *     nothing working to keep, and the new link is waited for, as a PPP link that comes up later needs
+     */
+    private String cannotReplace(GatewaySettings settings, Engine old) {
+        for (String[] side : sides(settings, old)) {
+            String holder = locks.heldByOther(side[1]);
+            if (holder != null) {
+                return side[0] + " '" + side[1] + "' is in use by the masq gateway " + holder;
+            }
+        }
+        LinkFactory factory = linkFactory;
+        if (factory == null || !"up".equals(old.loop().linkState())) {
+            return null;
+        }
+        try {
+            factory.check(settings.linkConfig());
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        } catch (RuntimeException e) {
+            return "the link cannot be checked: " + e;
+        }
+    }
+
+    /** @return the keys and names of the interfaces {@code settings} names that {@code old} does not */
+    private static List<String[]> sides(GatewaySettings settings, Engine old) {
+        List<String> before = List.of(old.settings().insideInterface(), old.settings().outsideInterface());
+        List<String[]> changed = new ArrayList<>();
+        if (!before.contains(settings.insideInterface())) {
+            changed.add(new String[] {"inside.interface", settings.insideInterface()});
+        }
+        if (!before.contains(settings.outsideInterface())) {
+            changed.add(new String[] {"outside.interface", settings.outsideInterface()});
+        }
+        return changed;
     }
 
     @Deactivate

@@ -80,13 +80,42 @@ record GatewaySettings(String insideInterface, String outsideInterface, int outs
                     values.put(key, properties.get(key).toString().trim());
                 }
             }
-            return new GatewaySettings(interfaceName(properties, "inside.interface"),
+            GatewaySettings settings = new GatewaySettings(interfaceName(properties, "inside.interface"),
                     interfaceName(properties, "outside.interface"),
                     gateway.isBlank() ? 0 : address("outside.gateway", gateway.trim()), engine.build(),
                     busyPoll(optional(properties, "busy.poll", "0")), java.util.Collections.unmodifiableMap(values));
+            settings.checkConsistent();
+            return settings;
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(PID + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The values that are each fine but cannot work together: one interface for both sides, a next
+     * hop off the outside network, inside and outside networks that overlap (a destination would be
+     * on both sides).
+     */
+    private void checkConsistent() {
+        if (insideInterface.equals(outsideInterface)) {
+            throw new IllegalArgumentException("inside.interface and outside.interface are both '" + insideInterface
+                    + "': the gateway needs an interface for each side");
+        }
+        int outsideLength = prefixLength(engine.outsideCidr());
+        int insideLength = prefixLength(engine.insideCidr());
+        if (outsideGateway != 0 && !sameNetwork(outsideGateway, engine.outsideAddress(), outsideLength)) {
+            throw new IllegalArgumentException("outside.gateway '" + Ipv4.toString(outsideGateway)
+                    + "' is not on the outside network of " + engine.outsideCidr());
+        }
+        if (sameNetwork(engine.insideAddress(), engine.outsideAddress(), Math.min(insideLength, outsideLength))) {
+            throw new IllegalArgumentException("inside.address " + engine.insideCidr() + " and outside.address "
+                    + engine.outsideCidr() + " are on overlapping networks");
+        }
+    }
+
+    private static boolean sameNetwork(int a, int b, int prefixLength) {
+        int mask = prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
+        return (a & mask) == (b & mask);
     }
 
     /**

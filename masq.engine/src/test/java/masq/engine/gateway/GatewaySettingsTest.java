@@ -71,4 +71,41 @@ class GatewaySettingsTest {
         assertEquals("masq.gateway: mapping '" + value
                 + "' is not endpoint-independent, address-dependent or address-and-port-dependent", e.getMessage());
     }
+
+    @Test
+    void oneInterfaceForBothSidesIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> with("inside.interface", "out0"));
+        assertEquals("masq.gateway: inside.interface and outside.interface are both 'out0': the gateway needs an "
+                + "interface for each side", e.getMessage());
+    }
+
+    @Test
+    void aNextHopOffTheOutsideNetworkIsRefused() {
+        assertEquals(masq.api.Ipv4.parse("203.0.113.254"), with("outside.gateway", "203.0.113.254").outsideGateway());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> with("outside.gateway", "198.51.100.1"));
+        assertEquals("masq.gateway: outside.gateway '198.51.100.1' is not on the outside network of 203.0.113.1/24",
+                e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"203.0.113.7/24", "203.0.0.1/16", "192.168.0.200/24", "128.0.0.1/1"})
+    void overlappingInsideAndOutsideNetworksAreRefused(String outside) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
+            Map<String, Object> p = seed();
+            p.put("inside.address", outside.startsWith("203.0.") ? "203.0.113.1/24" : "192.168.0.1/24");
+            p.put("outside.address", outside);
+            GatewaySettings.parse(p);
+        });
+        assertTrue(e.getMessage().endsWith(" are on overlapping networks"), e.getMessage());
+    }
+
+    @Test
+    void neighbouringNetworksAreFine() {
+        Map<String, Object> p = seed();
+        p.put("inside.address", "192.168.0.1/25");
+        p.put("outside.address", "192.168.0.129/25");
+        assertEquals("192.168.0.129/25", GatewaySettings.parse(p).engine().outsideCidr());
+    }
 }

@@ -1,6 +1,10 @@
 package masq.link.pcap;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -26,6 +30,39 @@ public final class PcapLinks implements LinkFactory {
     @Override
     public GatewayLink open(LinkConfigDTO config) throws IOException {
         return openLink(config);
+    }
+
+    /** Checks the fields, and that both interfaces exist in this process's network namespace. */
+    @Override
+    public void check(LinkConfigDTO config) {
+        validate(config);
+        Set<String> present = interfaces();
+        if (present != null) {
+            require(present.contains(config.insideInterface),
+                    "there is no inside interface '" + config.insideInterface + "' (in this network namespace)");
+            require(present.contains(config.outsideInterface),
+                    "there is no outside interface '" + config.outsideInterface + "' (in this network namespace)");
+        }
+    }
+
+    /**
+     * @return the interfaces of this process's network namespace, from {@code /proc/self/net/dev}
+     *     (java.net.NetworkInterface misses those without an address, as a gateway's often are), or
+     *     null where that cannot be read (not Linux): then nothing is checked
+     */
+    static Set<String> interfaces() {
+        try {
+            Set<String> names = new HashSet<>();
+            for (String line : Files.readAllLines(Path.of("/proc/self/net/dev"))) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    names.add(line.substring(0, colon).trim());
+                }
+            }
+            return names;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /**

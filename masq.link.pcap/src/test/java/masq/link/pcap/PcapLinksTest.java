@@ -53,7 +53,25 @@ class PcapLinksTest {
 
     @Test
     void aGoodConfigurationPasses() {
-        PcapLinks.validate(good());
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> PcapLinks.validate(good()));
+    }
+
+    @Test
+    void theCheckBeforeApplyFindsInterfacesWithoutAddressesAndNamesAMissingOne() {
+        java.util.Set<String> present = PcapLinks.interfaces();
+        assertTrue(present.contains("lo"), "every network namespace has lo: " + present);
+        LinkConfigDTO c = good();
+        c.insideInterface = "lo";
+        c.outsideInterface = "mqt-none1";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PcapLinks().check(c));
+        assertEquals("there is no outside interface 'mqt-none1' (in this network namespace)", e.getMessage());
+        c.insideInterface = "mqt-none2";
+        e = assertThrows(IllegalArgumentException.class, () -> new PcapLinks().check(c));
+        assertEquals("there is no inside interface 'mqt-none2' (in this network namespace)", e.getMessage());
+        c.insideInterface = "lo";
+        c.outsideInterface = "lo";
+        e = assertThrows(IllegalArgumentException.class, () -> new PcapLinks().check(c));
+        assertEquals("insideInterface and outsideInterface are both 'lo'", e.getMessage());
     }
 
     @Test
