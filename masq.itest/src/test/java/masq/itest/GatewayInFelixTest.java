@@ -100,17 +100,53 @@ public class GatewayInFelixTest {
         assertEquals("TCP   TCPFIN  UDP  ICMP\n7440  240     300  60\n", console.run("masq:timeouts"));
         assertEquals("TCP   TCPFIN  UDP  ICMP\n7200  10      60   60\n", console.run("masq:timeouts 7200 10 60"));
         assertEquals("TCP   TCPFIN  UDP  ICMP\n7200  10      60   30\n", console.run("masq:timeouts 0 0 0 30"));
-        String message = console.fail("masq:timeouts -1 0 0 0");
-        assertTrue(message, message.contains("timeout tcp -1 is negative"));
+        assertEquals("TCP '-1' is not a whole number of seconds from 0 to 864000\n" + TIMEOUTS_USAGE,
+                console.fail("masq:timeouts -1 0 0 0"));
+        assertEquals("TCP '2147483647' is not a whole number of seconds from 0 to 864000\n" + TIMEOUTS_USAGE,
+                console.fail("masq:timeouts 2147483647 1 1"));
+        assertEquals("unchanged", "TCP   TCPFIN  UDP  ICMP\n7200  10      60   30\n", console.run("masq:timeouts"));
+    }
+
+    static final String TIMEOUTS_USAGE = "usage: masq:timeouts [TCP TCPFIN UDP [ICMP]]   (seconds, 0 keeps a value, at "
+            + "most 864000)";
+    static final String TABLE_USAGE = "usage: masq:table [-p tcp|udp|icmp] [-n ROWS] [HOST]   (ROWS 1 to 65536, "
+            + "default 1000; HOST an inside or remote IPv4 address)";
+
+    @Test
+    public void everyCommandAnswersWrongArgumentsWithWhatWasWrongAndItsUsage() throws Exception {
+        configure(seed());
+        Console console = new Console(commandProcessor);
+        for (String command : new String[] {"status", "stats", "flush", "expect", "arp", "helpers"}) {
+            assertEquals("no arguments expected, got 'nonsense 2'\nusage: masq:" + command,
+                    console.fail("masq:" + command + " nonsense 2"));
+        }
+        assertEquals("no numbers, or 3 or 4, expected; got 2: 'tcp -1'\n" + TIMEOUTS_USAGE,
+                console.fail("masq:timeouts tcp -1"));
+        assertEquals("no numbers, or 3 or 4, expected; got 5: '1 2 3 4 5'\n" + TIMEOUTS_USAGE,
+                console.fail("masq:timeouts 1 2 3 4 5"));
+        assertEquals("UDP 'soon' is not a whole number of seconds from 0 to 864000\n" + TIMEOUTS_USAGE,
+                console.fail("masq:timeouts 0 0 soon"));
+        assertEquals("ICMP '1e3' is not a whole number of seconds from 0 to 864000\n" + TIMEOUTS_USAGE,
+                console.fail("masq:timeouts 0 0 0 1e3"));
+        assertEquals("option -p needs a value\n" + TABLE_USAGE, console.fail("masq:table -p"));
+        assertEquals("unknown option '-x'\n" + TABLE_USAGE, console.fail("masq:table -x"));
+        assertEquals("one HOST only, not '192.168.0.2' and '192.168.0.3'\n" + TABLE_USAGE,
+                console.fail("masq:table 192.168.0.2 192.168.0.3"));
+        assertEquals("ROWS 'many' is not a whole number of rows from 1 to 65536\n" + TABLE_USAGE,
+                console.fail("masq:table -n many"));
+        assertEquals("PROTO  INSIDE  MASQ  REMOTE  STATE  EXPIRES  HELPER  MASTER\n(none)\n",
+                console.run("masq:table -p udp -n 5 192.168.0.2"));
     }
 
     @Test
     public void consoleRefusesWrongArgumentsPrecisely() throws Exception {
         configure(seed());
         Console console = new Console(commandProcessor);
-        assertEquals("protocol 'sctp' is not tcp, udp or icmp", console.fail("masq:table -p sctp"));
-        assertEquals("host '192.168.0.300' is not an IPv4 address", console.fail("masq:table 192.168.0.300"));
-        assertEquals("limit 0 is not at least 1", console.fail("masq:table -n 0"));
+        assertEquals("protocol 'sctp' is not tcp, udp or icmp\n" + TABLE_USAGE, console.fail("masq:table -p sctp"));
+        assertEquals("host '192.168.0.300' is not an IPv4 address\n" + TABLE_USAGE,
+                console.fail("masq:table 192.168.0.300"));
+        assertEquals("ROWS '0' is not a whole number of rows from 1 to 65536\n" + TABLE_USAGE,
+                console.fail("masq:table -n 0"));
     }
 
     @Test

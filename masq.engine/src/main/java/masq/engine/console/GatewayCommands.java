@@ -3,7 +3,6 @@ package masq.engine.console;
 import java.util.Map;
 
 import org.apache.felix.service.command.Descriptor;
-import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -17,6 +16,7 @@ import masq.api.admin.TimeoutsDTO;
 import masq.api.link.ArpEntryDTO;
 import masq.api.link.LinkStatsDTO;
 import masq.engine.gateway.GatewayLinks;
+import masq.engine.nat.Timeouts;
 
 /**
  * Console commands about the masquerading engine, in Gogo scope {@code masq}: the modern
@@ -29,6 +29,18 @@ import masq.engine.gateway.GatewayLinks;
 public final class GatewayCommands {
     /** Rows {@code masq:table} prints unless told otherwise. */
     static final int DEFAULT_ROWS = 1000;
+    /** The most rows {@code masq:table} prints. */
+    static final int MAX_ROWS = 65536;
+
+    static final Usage STATUS = new Usage("masq:status");
+    static final Usage TABLE = new Usage("masq:table [-p tcp|udp|icmp] [-n ROWS] [HOST]   (ROWS 1 to " + MAX_ROWS
+            + ", default " + DEFAULT_ROWS + "; HOST an inside or remote IPv4 address)");
+    static final Usage STATS = new Usage("masq:stats");
+    static final Usage TIMEOUTS = new Usage("masq:timeouts [TCP TCPFIN UDP [ICMP]]   (seconds, 0 keeps a value, at "
+            + "most " + Timeouts.MAX_SECONDS + ")");
+    static final Usage FLUSH = new Usage("masq:flush");
+    static final Usage EXPECT = new Usage("masq:expect");
+    static final Usage ARP = new Usage("masq:arp");
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile GatewayAdmin gateway;
@@ -37,7 +49,8 @@ public final class GatewayCommands {
 
     @Descriptor("show the gateway: addresses, port range, mapping and filtering behaviour, mappings in use and free ports per protocol, uptime, "
             + "link state and per-interface counters (received, sent, pcap drops, ring overflows)")
-    public Table status() {
+    public Table status(String... args) {
+        STATUS.none(args);
         StatusDTO s = gateway().status();
         Table table = new Table("ITEM", "VALUE");
         table.row("inside", s.insideAddress).row("outside", s.outsideAddress).row("ports", s.ports)
@@ -59,7 +72,8 @@ public final class GatewayCommands {
     }
 
     @Descriptor("list the ARP cache of both interfaces: side, address, MAC, state, seconds left, datagrams waiting")
-    public Table arp() {
+    public Table arp(String... args) {
+        ARP.none(args);
         GatewayLinks link = links;
         if (link == null) {
             gateway();
@@ -72,28 +86,43 @@ public final class GatewayCommands {
         return table;
     }
 
-    @Descriptor("list the masquerade mappings (the modern /proc/net/ip_masquerade)")
-    public Table table(
-            @Descriptor("only this protocol: tcp, udp or icmp") @Parameter(names = {"-p", "--protocol"},
-                    absentValue = "") String protocol,
-            @Descriptor("the most rows to print") @Parameter(names = {"-n", "--rows"},
-                    absentValue = "" + DEFAULT_ROWS) int rows) {
-        return mappings(protocol, null, rows);
-    }
-
-    @Descriptor("list the masquerade mappings of one inside or remote host")
-    public Table table(
-            @Descriptor("only this protocol: tcp, udp or icmp") @Parameter(names = {"-p", "--protocol"},
-                    absentValue = "") String protocol,
-            @Descriptor("the most rows to print") @Parameter(names = {"-n", "--rows"},
-                    absentValue = "" + DEFAULT_ROWS) int rows,
-            @Descriptor("an inside or remote IPv4 address") String host) {
-        return mappings(protocol, host, rows);
+    @Descriptor("list the masquerade mappings (the modern /proc/net/ip_masquerade): "
+            + "masq:table [-p tcp|udp|icmp] [-n ROWS] [HOST], HOST an inside or remote address")
+    public Table table(@Descriptor("[-p tcp|udp|icmp] [-n ROWS] [HOST]") String... args) {
+        String protocol = "";
+        String host = null;
+        int rows = DEFAULT_ROWS;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            boolean option = a.equals("-p") || a.equals("--protocol") || a.equals("-n") || a.equals("--rows");
+            if (option && i + 1 == args.length) {
+                throw TABLE.wrong("option " + a + " needs a value");
+            } else if (a.equals("-p") || a.equals("--protocol")) {
+                protocol = args[++i];
+                if (!protocol.matches("(?i)tcp|udp|icmp")) {
+                    throw TABLE.wrong("protocol '" + protocol + "' is not tcp, udp or icmp");
+                }
+            } else if (option) {
+                rows = TABLE.number("ROWS", args[++i], 1, MAX_ROWS, "rows");
+            } else if (a.startsWith("-")) {
+                throw TABLE.wrong("unknown option '" + a + "'");
+            } else if (host != null) {
+                throw TABLE.wrong("one HOST only, not '" + host + "' and '" + a + "'");
+            } else {
+                host = a;
+            }
+        }
+        try {
+            return mappings(protocol, host, rows);
+        } catch (IllegalArgumentException e) {
+            throw TABLE.wrong(e.getMessage());
+        }
     }
 
     @Descriptor("show every counter: the engine's packets and drops by reason, then each interface's "
             + "(Ethernet, ARP and fragmentation events and drops), prefixed inside. and outside.")
-    public Table stats() {
+    public Table stats(String... args) {
+        STATS.none(args);
         Table table = new Table("COUNTER", "VALUE");
         gateway().stats().counters.forEach(table::row);
         GatewayLinks link = links;
@@ -107,30 +136,33 @@ public final class GatewayCommands {
         return table;
     }
 
-    @Descriptor("show the mapping timeouts in seconds")
-    public Table timeouts() {
-        return timeoutTable(gateway().timeouts());
-    }
-
-    @Descriptor("set the timeouts in seconds, as ipchains -M -S did (0 keeps a value)")
-    public Table timeouts(@Descriptor("established TCP") int tcp, @Descriptor("TCP opening or closing") int tcpfin,
-            @Descriptor("UDP") int udp) {
-        return timeouts(tcp, tcpfin, udp, 0);
-    }
-
-    @Descriptor("set the timeouts in seconds, as ipchains -M -S did (0 keeps a value)")
-    public Table timeouts(@Descriptor("established TCP") int tcp, @Descriptor("TCP opening or closing") int tcpfin,
-            @Descriptor("UDP") int udp, @Descriptor("ICMP queries") int icmp) {
+    @Descriptor("show the mapping timeouts in seconds, or set them as ipchains -M -S did: "
+            + "masq:timeouts [TCP TCPFIN UDP [ICMP]] (0 keeps a value)")
+    public Table timeouts(@Descriptor("[TCP TCPFIN UDP [ICMP]]: established TCP, TCP opening or closing, UDP, "
+            + "ICMP queries") String... args) {
+        if (args.length == 0) {
+            return timeoutTable(gateway().timeouts());
+        }
+        if (args.length != 3 && args.length != 4) {
+            throw TIMEOUTS.wrong("no numbers, or 3 or 4, expected; got " + args.length + ": '" + String.join(" ", args)
+                    + "'");
+        }
+        String[] names = {"TCP", "TCPFIN", "UDP", "ICMP"};
+        int[] seconds = new int[4];
+        for (int i = 0; i < args.length; i++) {
+            seconds[i] = TIMEOUTS.number(names[i], args[i], 0, Timeouts.MAX_SECONDS, "seconds");
+        }
         TimeoutsDTO dto = new TimeoutsDTO();
-        dto.tcpSeconds = tcp;
-        dto.tcpFinSeconds = tcpfin;
-        dto.udpSeconds = udp;
-        dto.icmpSeconds = icmp;
+        dto.tcpSeconds = seconds[0];
+        dto.tcpFinSeconds = seconds[1];
+        dto.udpSeconds = seconds[2];
+        dto.icmpSeconds = seconds[3];
         return timeoutTable(gateway().timeouts(dto));
     }
 
     @Descriptor("list the pending expectations: related connections helpers let in (FTP data, ...)")
-    public Table expect() {
+    public Table expect(String... args) {
+        EXPECT.none(args);
         Table table = new Table("PROTO", "REMOTE", "GATEWAY-PORT", "INSIDE", "MASTER", "HELPER", "LEFT");
         for (ExpectationDTO e : gateway().expectations()) {
             table.row(e.transport, e.remoteAddress + ":" + (e.remotePort == 0 ? "*" : e.remotePort),
@@ -141,7 +173,8 @@ public final class GatewayCommands {
     }
 
     @Descriptor("remove every mapping and expectation")
-    public String flush() {
+    public String flush(String... args) {
+        FLUSH.none(args);
         return "flushed " + gateway().flush() + " mappings";
     }
 

@@ -10,12 +10,15 @@ import masq.api.admin.HelperDTO;
 /** Console commands about protocol helpers, in Gogo scope {@code masq}. */
 @Component(service = HelperCommands.class, property = {"osgi.command.scope=masq", "osgi.command.function=helpers"})
 public final class HelperCommands {
+    static final Usage HELPERS = new Usage("masq:helpers");
+
     @Reference
     private HelperAdmin admin;
 
     /** Lists every helper the engine tracks: the modern {@code /proc/net/ip_masq/app}. */
     @Descriptor("list protocol helpers: name, bundle, transport, ports, state (active / refused / disabled)")
-    public Table helpers() {
+    public Table helpers(String... args) {
+        HELPERS.none(args);
         Table table = new Table("NAME", "BUNDLE", "VERSION", "TRANSPORT", "PORTS", "FLOWS", "STATE");
         for (HelperDTO h : admin.helpers()) {
             String state = h.reason == null ? h.state : h.state + ": " + h.reason;

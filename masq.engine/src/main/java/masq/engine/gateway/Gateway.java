@@ -284,6 +284,10 @@ public final class Gateway implements GatewayAdmin, GatewayLinks {
             if (values[i] < 0) {
                 throw new IllegalArgumentException("timeout " + names[i] + " " + values[i] + " is negative");
             }
+            if (values[i] > Timeouts.MAX_SECONDS) {
+                throw new IllegalArgumentException("timeout " + names[i] + " " + values[i] + " s is above the most, "
+                        + Timeouts.MAX_SECONDS + " s (10 days)");
+            }
         }
         TimeoutsDTO now = call(t -> t.setTimeouts(timeouts));
         warnBelowRfcMinima(new Timeouts(now.tcpSeconds, now.tcpFinSeconds, now.udpSeconds, now.icmpSeconds));

@@ -12,11 +12,13 @@ public record Timeouts(int tcpEstablishedSeconds, int tcpTransitorySeconds, int 
     public static final int TCP_TRANSITORY_SECONDS = 240;
     public static final int UDP_SECONDS = 300;
     public static final int ICMP_SECONDS = 60;
+    /** The longest timeout, 10 days (Linux's established TCP default is 5): a bound, as ipchains had one. */
+    public static final int MAX_SECONDS = 864000;
     /** The defaults above. */
     public static final Timeouts DEFAULT = new Timeouts(TCP_ESTABLISHED_SECONDS, TCP_TRANSITORY_SECONDS,
             UDP_SECONDS, ICMP_SECONDS);
 
-    /** Rejects values that are not positive, naming the one that is wrong. */
+    /** Rejects values that are not positive or above {@link #MAX_SECONDS}, naming the one that is wrong. */
     public Timeouts {
         check("tcp", tcpEstablishedSeconds);
         check("tcpfin", tcpTransitorySeconds);
@@ -27,6 +29,10 @@ public record Timeouts(int tcpEstablishedSeconds, int tcpTransitorySeconds, int 
     private static void check(String name, int seconds) {
         if (seconds <= 0) {
             throw new IllegalArgumentException("timeout " + name + " " + seconds + " s is not positive");
+        }
+        if (seconds > MAX_SECONDS) {
+            throw new IllegalArgumentException("timeout " + name + " " + seconds + " s is above the most, "
+                    + MAX_SECONDS + " s (10 days)");
         }
     }
 

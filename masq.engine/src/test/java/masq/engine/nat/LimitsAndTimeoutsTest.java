@@ -175,4 +175,17 @@ class LimitsAndTimeoutsTest {
         assertEquals(0, g.translator.mappingCount());
         assertEquals(100, g.count(Counter.MAPPINGS_EXPIRED));
     }
+
+    @Test
+    void timeoutsAreBoundedAtTenDays() {
+        assertEquals(Timeouts.MAX_SECONDS, new Timeouts(Timeouts.MAX_SECONDS, 1, 1, 1).tcpEstablishedSeconds());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Timeouts(Integer.MAX_VALUE, 1, 1, 1));
+        assertEquals("timeout tcp 2147483647 s is above the most, 864000 s (10 days)", e.getMessage());
+        TimeoutsDTO dto = new TimeoutsDTO();
+        dto.udpSeconds = Timeouts.MAX_SECONDS + 1;
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Timeouts.DEFAULT.with(dto));
+        assertEquals("timeout udp 864001 s is above the most, 864000 s (10 days)", e.getMessage());
+    }
 }
