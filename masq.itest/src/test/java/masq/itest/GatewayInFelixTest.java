@@ -156,7 +156,7 @@ public class GatewayInFelixTest {
         for (String[] bad : new String[][] {{"outside.address", "203.0.113.300/24"}, {"ports", "70000-80000"},
             {"timeout.udp", "soon"}, {"filtering", "open"}, {"mapping", "per-destination"}, {"inside.interface", ""},
             {"no.such.key", "1"}, {"busy.poll", "2000000"}, {"outside.interface", "in0"},
-            {"outside.gateway", "198.51.100.1"}, {"inside.address", "203.0.113.9/24"}}) {
+            {"outside.gateway", "198.51.100.1"}, {"inside.address", "203.0.113.9/24"}, {"ip.source.route", "maybe"}}) {
             Dictionary<String, Object> properties = seed();
             properties.put(bad[0], bad[1]);
             config.update(properties);
@@ -183,7 +183,7 @@ public class GatewayInFelixTest {
         assertEquals(Set.of("inside.interface", "inside.address", "inside.networks", "outside.interface",
                 "outside.address", "outside.gateway", "ports", "timeout.tcp", "timeout.tcpfin", "timeout.udp",
                 "timeout.icmp", "limits.mappings", "limits.mappings.per.host", "limits.hosts", "filtering", "mapping",
-                "busy.poll"), keys);
+                "ip.source.route", "busy.poll"), keys);
     }
 
     private GatewayAdmin configure(Dictionary<String, Object> properties) throws Exception {

@@ -9,6 +9,12 @@ import masq.engine.packet.PacketBuffer;
  * Keyed by (source, destination, protocol, IP identification) as the datagram arrived. Fragments
  * that arrive before their first fragment are copied aside until it comes or the timeout passes.
  *
+ * <p>Each datagram's fragments are checked against the byte ranges seen before ({@link #cover}):
+ * one that overlaps (a duplicate too) poisons its datagram, whose later fragments and held ones
+ * are dropped, as RFC 5722 asks of IPv6 and as overlapping fragments that rewrite a transport
+ * header (RFC 1858, RFC 3128) require; the fragments already forwarded cannot be recalled, but the
+ * receiver cannot complete the datagram without the rest.
+ *
  * <p>Bounded: a fixed number of datagrams, a fixed number of held fragments of a fixed maximum
  * size, a timeout. Beyond a bound a fragment is refused (the caller counts it); unfragmented
  * traffic never touches this table, so a fragment flood cannot slow it (REQ-14a). Engine thread
@@ -19,6 +25,14 @@ public final class FragmentTable {
     public static final int NONE = -1;
     /** The largest fragment that can be held: an Ethernet MTU with room to spare. */
     public static final int MAX_HELD_BYTES = 2048;
+    /** {@link #cover}: the fragment is new. */
+    public static final int NEW = 0;
+    /** {@link #cover}: it overlaps one seen before, or its datagram is poisoned. */
+    public static final int OVERLAP = 1;
+    /** {@link #cover}: no room (datagrams, or disjoint pieces of this one). */
+    public static final int FULL = 2;
+    /** Disjoint byte ranges remembered per datagram (in-order or reverse arrival needs one). */
+    static final int MAX_RANGES = 16;
 
     private final int[] source;
     private final int[] destination;
@@ -37,6 +51,10 @@ public final class FragmentTable {
     private final int[] heldLength;
     private final int[] heldDatagram;
     private final int timeoutSeconds;
+    /** Per datagram, MAX_RANGES sorted disjoint [start, end) byte ranges, rangeCount of them used. */
+    private final int[] ranges;
+    private final int[] rangeCount;
+    private final boolean[] poisoned;
 
     public FragmentTable(int maxDatagrams, int maxHeld, int timeoutSeconds) {
         source = new int[maxDatagrams];
@@ -60,6 +78,66 @@ public final class FragmentTable {
         heldDatagram = new int[maxHeld];
         Arrays.fill(heldDatagram, NONE);
         this.timeoutSeconds = timeoutSeconds;
+        ranges = new int[maxDatagrams * MAX_RANGES * 2];
+        rangeCount = new int[maxDatagrams];
+        poisoned = new boolean[maxDatagrams];
+    }
+
+    /**
+     * Records that bytes [start, end) of the datagram with this key arrived, creating its entry.
+     *
+     * @return {@link #NEW}; {@link #OVERLAP} if they overlap bytes seen before or the datagram is
+     *     poisoned (it is from now on, and its held fragments are dropped); {@link #FULL} if there is
+     *     no room to remember them
+     */
+    public int cover(int src, int dst, int protocol, int id, int start, int end, int now) {
+        int e = findOrCreate(src, dst, protocol, id, now);
+        if (e == NONE) {
+            return FULL;
+        }
+        if (poisoned[e]) {
+            return OVERLAP;
+        }
+        int base = e * MAX_RANGES * 2;
+        int n = rangeCount[e];
+        int at = 0;
+        while (at < n && ranges[base + 2 * at + 1] <= start) {
+            at++;
+        }
+        if (at < n && ranges[base + 2 * at] < end) {
+            poison(e);
+            return OVERLAP;
+        }
+        boolean joinsLeft = at > 0 && ranges[base + 2 * (at - 1) + 1] == start;
+        boolean joinsRight = at < n && ranges[base + 2 * at] == end;
+        if (joinsLeft && joinsRight) {
+            ranges[base + 2 * (at - 1) + 1] = ranges[base + 2 * at + 1];
+            System.arraycopy(ranges, base + 2 * (at + 1), ranges, base + 2 * at, 2 * (n - at - 1));
+            rangeCount[e] = n - 1;
+        } else if (joinsLeft) {
+            ranges[base + 2 * (at - 1) + 1] = end;
+        } else if (joinsRight) {
+            ranges[base + 2 * at] = start;
+        } else {
+            if (n == MAX_RANGES) {
+                return FULL;
+            }
+            System.arraycopy(ranges, base + 2 * at, ranges, base + 2 * (at + 1), 2 * (n - at));
+            ranges[base + 2 * at] = start;
+            ranges[base + 2 * at + 1] = end;
+            rangeCount[e] = n + 1;
+        }
+        return NEW;
+    }
+
+    /** Poisons a datagram: its held fragments go with it (counted with the one overlap that caused it). */
+    private void poison(int e) {
+        poisoned[e] = true;
+        for (int i = 0; i < heldDatagram.length; i++) {
+            if (heldDatagram[i] == e) {
+                heldDatagram[i] = NONE;
+            }
+        }
     }
 
     private int bucket(int src, int dst, int key) {
@@ -183,6 +261,8 @@ public final class FragmentTable {
             destination[e] = dst;
             protocolAndId[e] = (protocol << 16) | id;
             resolved[e] = false;
+            rangeCount[e] = 0;
+            poisoned[e] = false;
             int bucket = bucket(src, dst, protocolAndId[e]);
             nextInBucket[e] = buckets[bucket];
             buckets[bucket] = e;

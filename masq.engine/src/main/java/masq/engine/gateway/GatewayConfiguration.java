@@ -74,4 +74,10 @@ import org.osgi.service.metatype.annotations.Option;
         @Option(value = "address-dependent", label = "a port per remote address"),
         @Option(value = "address-and-port-dependent", label = "a port per remote address and port (Linux 2.2)")})
     String mapping() default "endpoint-independent";
+
+    @AttributeDefinition(required = false, description = "Datagrams with a loose or "
+            + "strict source route option (RFC 7126 §4.3, §4.4)", options = {
+        @Option(value = "drop", label = "dropped and counted (drop.ip.source-route)"),
+        @Option(value = "pass", label = "forwarded as they are")})
+    String ip_source_route() default "drop";
 }

@@ -35,7 +35,7 @@ record GatewaySettings(String insideInterface, String outsideInterface, int outs
     private static final java.util.Set<String> KEYS = java.util.Set.of("inside.interface", "inside.address",
             "inside.networks", "outside.interface", "outside.address", "outside.gateway", "ports", "timeout.tcp",
             "timeout.tcpfin", "timeout.udp", "timeout.icmp", "limits.mappings", "limits.mappings.per.host",
-            "limits.hosts", "filtering", "mapping", "busy.poll");
+            "limits.hosts", "filtering", "mapping", "busy.poll", "ip.source.route");
     /** Keys whose change applies to the running engine; any other change restarts it. */
     private static final java.util.Set<String> LIVE_KEYS = java.util.Set.of("timeout.tcp", "timeout.tcpfin",
             "timeout.udp", "timeout.icmp", "busy.poll");
@@ -73,6 +73,7 @@ record GatewaySettings(String insideInterface, String outsideInterface, int outs
                     "address-and-port-dependent")));
             engine.mapping(behaviour(Mapping.class, "mapping", optional(properties, "mapping",
                     "endpoint-independent")));
+            engine.passSourceRoute(sourceRoute(optional(properties, "ip.source.route", "drop")));
             String gateway = optional(properties, "outside.gateway", "");
             java.util.Map<String, String> values = new java.util.TreeMap<>();
             for (String key : KEYS) {
@@ -184,6 +185,14 @@ record GatewaySettings(String insideInterface, String outsideInterface, int outs
             throw new IllegalArgumentException(key + " '" + value + "' is not a positive whole number");
         }
         return Integer.parseInt(text);
+    }
+
+    private static boolean sourceRoute(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "drop" -> false;
+            case "pass" -> true;
+            default -> throw new IllegalArgumentException("ip.source.route '" + text + "' is not drop or pass");
+        };
     }
 
     private static int busyPoll(String text) {

@@ -56,6 +56,10 @@ public enum Counter {
     ICMP_EMBEDDED_TRUNCATED(Malformed.ICMP_EMBEDDED_TRUNCATED),
     ICMP_EMBEDDED_BAD_HEADER(Malformed.ICMP_EMBEDDED_BAD_HEADER),
     ICMP_EMBEDDED_BAD_CHECKSUM(Malformed.ICMP_EMBEDDED_BAD_CHECKSUM),
+    IP_BAD_OPTIONS(Malformed.IP_BAD_OPTIONS),
+    TCP_BAD_FLAGS(Malformed.TCP_BAD_FLAGS),
+    /** A datagram with a loose or strict source route option, dropped unless {@code ip.source.route = pass}. */
+    DROP_SOURCE_ROUTE("drop.ip.source-route"),
     DROP_NOT_INSIDE_NETWORK("drop.outbound.not-inside-network"),
     DROP_NOT_FOR_GATEWAY("drop.inbound.not-for-gateway"),
     DROP_NO_MAPPING("drop.inbound.no-mapping"),
@@ -80,6 +84,12 @@ public enum Counter {
     DROP_FRAGMENT_LIMIT("drop.fragment.limit"),
     DROP_FRAGMENT_TIMEOUT("drop.fragment.timeout"),
     DROP_FRAGMENT_FIRST_DROPPED("drop.fragment.first-dropped"),
+    /**
+     * A fragment overlapping one already seen of its datagram (a duplicate too), or a TCP fragment
+     * at offset 8 or 16, inside the header its first fragment carried (RFC 1858, RFC 3128): it and
+     * the rest of its datagram are dropped.
+     */
+    DROP_FRAGMENT_OVERLAP("drop.fragment.overlap"),
     DROP_HOOK("drop.hook"),
     HELPER_CALLS("helper.calls"),
     HELPER_FAILURES("helper.failures"),

@@ -34,6 +34,8 @@ public final class EngineConfig {
     final int maxHosts;
     final Filtering filtering;
     final Mapping mapping;
+    /** Whether source-routed datagrams (LSRR, SSRR) pass; dropped by default (RFC 7126). */
+    final boolean passSourceRoute;
     final boolean verifyTransportChecksums;
     final int maxFragmentDatagrams;
     final int maxHeldFragments;
@@ -59,6 +61,7 @@ public final class EngineConfig {
         maxHosts = b.maxHosts;
         filtering = b.filtering;
         mapping = b.mapping;
+        passSourceRoute = b.passSourceRoute;
         verifyTransportChecksums = b.verifyTransportChecksums;
         maxFragmentDatagrams = b.maxFragmentDatagrams;
         maxHeldFragments = b.maxHeldFragments;
@@ -84,6 +87,11 @@ public final class EngineConfig {
 
     public Filtering filtering() {
         return filtering;
+    }
+
+    /** @return whether source-routed datagrams pass */
+    public boolean passSourceRoute() {
+        return passSourceRoute;
     }
 
     public Mapping mapping() {
@@ -132,6 +140,7 @@ public final class EngineConfig {
         private int maxMappingsPerHost = DEFAULT_MAX_MAPPINGS_PER_HOST;
         private int maxHosts = DEFAULT_MAX_HOSTS;
         private Filtering filtering = Filtering.ADDRESS_AND_PORT_DEPENDENT;
+        private boolean passSourceRoute;
         private Mapping mapping = Mapping.ENDPOINT_INDEPENDENT;
         private boolean verifyTransportChecksums = true;
         private int maxFragmentDatagrams = DEFAULT_MAX_FRAGMENT_DATAGRAMS;
@@ -195,6 +204,12 @@ public final class EngineConfig {
 
         public Builder filtering(Filtering value) {
             filtering = value;
+            return this;
+        }
+
+        /** Whether datagrams with a loose or strict source route option pass (default: dropped). */
+        public Builder passSourceRoute(boolean value) {
+            passSourceRoute = value;
             return this;
         }
 

@@ -12,6 +12,7 @@ import masq.engine.frag.FragmentTable;
 import masq.engine.packet.Ipv4Header;
 import masq.engine.packet.Malformed;
 import masq.engine.packet.PacketBuffer;
+import masq.engine.packet.TcpHeader;
 import masq.engine.packet.TcpSegmentation;
 
 /**
@@ -324,6 +325,9 @@ public final class Translator {
         if (code != Malformed.OK) {
             return drop(Counter.ofMalformed(code));
         }
+        if (sourceRouteRefused(p)) {
+            return drop(Counter.DROP_SOURCE_ROUTE);
+        }
         byte[] b = p.data;
         int ip = p.offset;
         int dst = Ipv4Header.destination(b, ip);
@@ -341,6 +345,9 @@ public final class Translator {
         int code = validateIp(p);
         if (code != Malformed.OK) {
             return drop(Counter.ofMalformed(code));
+        }
+        if (sourceRouteRefused(p)) {
+            return drop(Counter.DROP_SOURCE_ROUTE);
         }
         int dst = Ipv4Header.destination(p.data, p.offset);
         if (dst != config.outsideAddress) {
@@ -360,6 +367,12 @@ public final class Translator {
         return code;
     }
 
+    /** @return whether a valid datagram is dropped for its source route option (never looked for without options) */
+    private boolean sourceRouteRefused(PacketBuffer p) {
+        return !config.passSourceRoute && Ipv4Header.headerLength(p.data, p.offset) > Ipv4Header.MIN_LENGTH
+                && Ipv4Header.sourceRouted(p.data, p.offset);
+    }
+
     private int fragmentAware(PacketBuffer p, boolean outbound) {
         byte[] b = p.data;
         int ip = p.offset;
@@ -370,7 +383,20 @@ public final class Translator {
         int dst = Ipv4Header.destination(b, ip);
         int proto = Ipv4Header.protocol(b, ip);
         int id = Ipv4Header.identification(b, ip);
-        if (Ipv4Header.fragmentOffset(b, ip) != 0) {
+        int start = Ipv4Header.fragmentOffset(b, ip);
+        if (proto == Ipv4Header.PROTOCOL_TCP && start > 0 && start < TcpHeader.MIN_LENGTH) {
+            // offset 8 or 16: it would rewrite the ports or flags the first fragment was judged by
+            return drop(Counter.DROP_FRAGMENT_OVERLAP);
+        }
+        int covered = fragments.cover(src, dst, proto, id, start, start + p.length - Ipv4Header.headerLength(b, ip),
+                flows.now());
+        if (covered == FragmentTable.OVERLAP) {
+            return drop(Counter.DROP_FRAGMENT_OVERLAP);
+        }
+        if (covered == FragmentTable.FULL) {
+            return drop(Counter.DROP_FRAGMENT_LIMIT);
+        }
+        if (start != 0) {
             int e = fragments.find(src, dst, proto, id);
             if (e != FragmentTable.NONE && fragments.resolved(e)) {
                 return applyFragment(p, e);

@@ -130,9 +130,34 @@ public final class Ipv4Header {
         setChecksum(b, ip, Checksum.update16(checksum(b, ip), oldWord, Bytes.get16(b, ip + OFFSET_TTL)));
     }
 
+    /** IP option types (RFC 791): end of list, no operation, loose and strict source route. */
+    public static final int OPTION_END = 0;
+    public static final int OPTION_NOP = 1;
+    public static final int OPTION_LSRR = 131;
+    public static final int OPTION_SSRR = 137;
+
+    /**
+     * @return whether the options of a header that {@link #validate} accepted hold a loose or strict
+     *     source route (which a gateway drops unless told otherwise: RFC 7126 §4.3, §4.4)
+     */
+    public static boolean sourceRouted(byte[] b, int ip) {
+        int end = ip + headerLength(b, ip);
+        for (int i = ip + MIN_LENGTH; i < end; ) {
+            int type = b[i] & 0xff;
+            if (type == OPTION_END) {
+                return false;
+            }
+            if (type == OPTION_LSRR || type == OPTION_SSRR) {
+                return true;
+            }
+            i += type == OPTION_NOP ? 1 : b[i + 1] & 0xff;
+        }
+        return false;
+    }
+
     /**
      * Validates version, IHL, total length against the {@code captured} bytes, the fragment
-     * extent and the header checksum. Bytes captured beyond the total length (link padding) are
+     * extent, the options' lengths and the header checksum. Bytes captured beyond the total length (link padding) are
      * allowed; the datagram ends at the total length.
      */
     public static int validate(byte[] b, int ip, int captured) {
@@ -152,6 +177,10 @@ public final class Ipv4Header {
         }
         if (fragmentOffset(b, ip) + totalLength - headerLength > MAX_DATAGRAM_BYTES) {
             return Malformed.IP_BAD_FRAGMENT;
+        }
+        if (headerLength > MIN_LENGTH && !TcpOptions.listWellFormed(b, ip + MIN_LENGTH, headerLength - MIN_LENGTH,
+                false)) {
+            return Malformed.IP_BAD_OPTIONS;
         }
         if (!Checksum.verify(b, ip, headerLength, 0)) {
             return Malformed.IP_BAD_CHECKSUM;

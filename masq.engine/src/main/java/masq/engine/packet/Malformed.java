@@ -25,6 +25,13 @@ public final class Malformed {
     public static final int ICMP_EMBEDDED_TRUNCATED = 16;
     public static final int ICMP_EMBEDDED_BAD_HEADER = 17;
     public static final int ICMP_EMBEDDED_BAD_CHECKSUM = 18;
+    /** An IP option whose length is below 2 or runs past the header. */
+    public static final int IP_BAD_OPTIONS = 19;
+    /**
+     * A TCP flag combination no connection uses (SYN+FIN, SYN+RST, no flags, FIN without ACK, the
+     * "Xmas" FIN+PSH+URG): the set Linux conntrack also refuses.
+     */
+    public static final int TCP_BAD_FLAGS = 20;
 
     private static final String[] NAMES = {
         "ok", "drop.ip.truncated", "drop.ip.bad-version", "drop.ip.bad-ihl", "drop.ip.bad-total-length",
@@ -32,6 +39,7 @@ public final class Malformed {
         "drop.tcp.bad-options", "drop.tcp.bad-checksum", "drop.udp.truncated", "drop.udp.bad-length",
         "drop.udp.bad-checksum", "drop.icmp.truncated", "drop.icmp.bad-checksum",
         "drop.icmp.embedded-truncated", "drop.icmp.embedded-bad-header", "drop.icmp.embedded-bad-checksum",
+        "drop.ip.bad-options", "drop.tcp.bad-flags",
     };
 
     /** How many codes there are, {@link #OK} included. */

@@ -30,6 +30,7 @@ public final class TcpHeader {
     public static final int RST = 0x04;
     public static final int PSH = 0x08;
     public static final int ACK = 0x10;
+    public static final int URG = 0x20;
     public static final int OFFSET_SOURCE_PORT = 0;
     public static final int OFFSET_DESTINATION_PORT = 2;
     public static final int OFFSET_SEQUENCE = 4;
@@ -88,6 +89,19 @@ public final class TcpHeader {
     }
 
     /**
+     * @return whether {@code flags} (PSH, ECE and CWR aside) are a combination a connection uses:
+     *     SYN, SYN+ACK, RST, RST+ACK, FIN+ACK, ACK, each also with URG where TCP allows it (the set
+     *     Linux conntrack accepts). Refused: SYN+FIN, SYN+RST, no flags, FIN without ACK ("Xmas"
+     *     FIN+PSH+URG among them), FIN+RST.
+     */
+    static boolean validFlags(int flags) {
+        return switch (flags & (FIN | SYN | RST | ACK | URG)) {
+            case SYN, SYN | URG, SYN | ACK, RST, RST | ACK, FIN | ACK, FIN | ACK | URG, ACK, ACK | URG -> true;
+            default -> false;
+        };
+    }
+
+    /**
      * Validates a TCP segment of {@code length} bytes. {@code pseudoHeaderSum} comes from
      * {@link Checksum#pseudoHeader}; the checksum is skipped when {@code verifyChecksum} is false
      * (first fragments, whose checksum covers bytes not in hand).
@@ -102,6 +116,9 @@ public final class TcpHeader {
         }
         if (!TcpOptions.wellFormed(b, tcp + MIN_LENGTH, dataOffset - MIN_LENGTH)) {
             return Malformed.TCP_BAD_OPTIONS;
+        }
+        if (!validFlags(flags(b, tcp))) {
+            return Malformed.TCP_BAD_FLAGS;
         }
         if (verifyChecksum && !Checksum.verify(b, tcp, length, pseudoHeaderSum)) {
             return Malformed.TCP_BAD_CHECKSUM;

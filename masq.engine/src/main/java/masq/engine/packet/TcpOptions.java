@@ -28,6 +28,16 @@ public final class TcpOptions {
 
     /** True when every option of {@code b[off, off+len)} has a length that fits the list. */
     public static boolean wellFormed(byte[] b, int off, int len) {
+        return listWellFormed(b, off, len, true);
+    }
+
+    /**
+     * The walk of {@link #wellFormed}, for any list in this format: IPv4 options share it (RFC 791
+     * §3.1: types 0 end and 1 no-operation are single bytes, every other carries a length of at
+     * least 2 that counts itself). With {@code tcpKinds}, TCP's known kinds must also have their
+     * own lengths.
+     */
+    static boolean listWellFormed(byte[] b, int off, int len, boolean tcpKinds) {
         int end = off + len;
         int i = off;
         while (i < end) {
@@ -43,7 +53,7 @@ public final class TcpOptions {
                 return false;
             }
             int optionLength = b[i + 1] & 0xff;
-            if (optionLength < 2 || i + optionLength > end || !lengthFits(kind, optionLength)) {
+            if (optionLength < 2 || i + optionLength > end || (tcpKinds && !lengthFits(kind, optionLength))) {
                 return false;
             }
             i += optionLength;
