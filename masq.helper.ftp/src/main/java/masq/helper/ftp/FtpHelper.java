@@ -43,10 +43,12 @@ import masq.helper.ftp.FtpSyntax.HostPort;
         MasqHelper.NAME + "=ftp",
         MasqHelper.TRANSPORT + "=tcp",
         MasqHelper.PORTS + ":Integer=" + FtpHelper.FTP_CONTROL_PORT,
-        MasqHelper.MAX_EXPECTED + ":Integer=1" })
+        MasqHelper.MAX_EXPECTED + ":Integer=" + FtpHelper.MAX_EXPECTED })
 public final class FtpHelper implements MessageHelper {
     /** The well-known FTP control port (RFC 959). */
     static final int FTP_CONTROL_PORT = 21;
+    /** Pending data connections per control connection: FTP has one at a time; a newer one replaces it. */
+    static final int MAX_EXPECTED = 1;
     /** The longest reply line parsed, line end included; a longer one passes unchanged. */
     static final int MAX_LINE_LENGTH = 512;
     /**

@@ -67,19 +67,19 @@ class FtpHelperSegmentsTest {
     }
 
     @Test
-    void fiftyPipelinedPortsInOneSegmentAllLeaveRewritten() {
+    void fiftyPipelinedPortsInOneSegmentAllLeaveRewrittenAndTheLastIsPending() {
         StringBuilder in = new StringBuilder();
         StringBuilder out = new StringBuilder();
-        List<Object> expected = new java.util.ArrayList<>();
         for (int k = 1; k <= 50; k++) {
             in.append("PORT 192,168,0,2,4,").append(k).append("\r\n");
             int gatewayPort = 61000 + k - 1;
             out.append("PORT 203,0,113,1,").append(gatewayPort >> 8).append(',').append(gatewayPort & 0xff).append("\r\n");
-            expected.add(active(1024 + k, gatewayPort));
         }
         Session session = new Session();
         assertEquals(out.toString(), session.out(in.toString()));
-        assertEquals(expected, session.flow.expectations);
+        // one data connection at a time (the helper's declared limit): each PORT replaced the one before
+        assertEquals(List.of(active(1074, 61049)), session.flow.expectations);
+        assertEquals(List.of(active(1074, 61049)), session.pending());
         assertEquals(NONE, session.flow.refusals);
     }
 

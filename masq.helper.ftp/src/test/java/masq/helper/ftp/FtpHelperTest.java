@@ -63,12 +63,11 @@ class FtpHelperTest {
                 // several commands in one segment (libalias lost the ones after PORT)
                 Arguments.of("issue4 commands after PORT kept", "TYPE I\r\n" + PORT + "LIST -la\r\nQUIT\r\n",
                         "TYPE I\r\n" + PORT_OUT + "LIST -la\r\nQUIT\r\n", NONE, List.of(active(1025, 61000))),
+                // both rewritten; one data connection at a time (the helper's limit): the later one is pending
                 Arguments.of("two PORTs", PORT + "PORT 192,168,0,2,4,2\r\n",
-                        PORT_OUT + "PORT 203,0,113,1,238,73\r\n", NONE,
-                        List.of(active(1025, 61000), active(1026, 61001))),
+                        PORT_OUT + "PORT 203,0,113,1,238,73\r\n", NONE, List.of(active(1026, 61001))),
                 Arguments.of("PORT and EPRT", PORT + "EPRT |1|192.168.0.2|1026|\r\n",
-                        PORT_OUT + "EPRT |1|203.0.113.1|61001|\r\n", NONE,
-                        List.of(active(1025, 61000), active(1026, 61001))),
+                        PORT_OUT + "EPRT |1|203.0.113.1|61001|\r\n", NONE, List.of(active(1026, 61001))),
                 // not at the start of a line: ignored, not refused
                 unchanged("leading space", " PORT 192,168,0,2,4,1\r\n"),
                 unchanged("leading tab", "\tPORT 192,168,0,2,4,1\r\n"),
@@ -302,7 +301,7 @@ class FtpHelperTest {
 
     @Test
     void randomSegmentationGivesTheSameStreamAsOneSegment() {
-        long seed = System.nanoTime();
+        long seed = Long.getLong("masq.seed", System.nanoTime());
         Random random = new Random(seed);
         String[] lines = { PORT, "port 192,168,0,2,200,7\r\n", "EPRT |1|192.168.0.2|1025|\r\n", "LIST\r\n", "\r\n",
             "PORT 192,168,0,9,4,1\r\n", "PORT 1,2\r\n", "EPRT |2|::1|5|\r\n", "NOOP PORT 192,168,0,2,4,1\r\n",
@@ -328,7 +327,7 @@ class FtpHelperTest {
                 i += n;
             }
             assertEquals(expected, out.toString(), "seed " + seed + " stream " + stream);
-            assertEquals(whole.flow.expectations, split.flow.expectations, "seed " + seed);
+            assertEquals(whole.pending(), split.pending(), "seed " + seed);
             assertTrue(split.flow.refusals.stream().noneMatch(r -> r.equals("edit-refused")), "seed " + seed);
         }
     }
@@ -371,7 +370,6 @@ class FtpHelperTest {
 
     @Test
     void gatewayAddressAndPortFormatting() {
-        assertEquals(Ipv4.parse("203.0.113.1"), Session.OUTSIDE);
         Session session = new Session();
         session.flow.nextGatewayPort = 65535;
         assertEquals("PORT 203,0,113,1,255,255\r\n", session.out(PORT));

@@ -94,10 +94,7 @@ final class Session {
                         .ack(serverAck).payload(bytes).build());
         verdict = step.dropped() ? Verdict.DROP : Verdict.ACCEPT;
         for (ExpectationDTO e : step.newExpectations()) {
-            boolean fromInside = e.insidePort == 0;
-            flow.expectations.add(new Expectation(Transport.TCP, fromInside,
-                    "*".equals(e.remoteAddress) ? -1 : Ipv4.parse(e.remoteAddress), e.remotePort <= 0 ? -1 : e.remotePort,
-                    Ipv4.parse(e.insideAddress), e.insidePort, fromInside ? 0 : e.gatewayPort));
+            flow.expectations.add(expectation(e));
         }
         if (step.counter("expect.refused") > 0) {
             flow.refusals.add("engine:no-port");
@@ -116,13 +113,32 @@ final class Session {
         return new String(Packets.payload(step.output()), ISO_8859_1);
     }
 
+    /** @return the expectations pending in the engine now (a replaced one is gone), in its order */
+    List<Expectation> pending() {
+        List<Expectation> now = new ArrayList<>();
+        if (gateway != null) {
+            for (ExpectationDTO e : gateway.expectations()) {
+                now.add(expectation(e));
+            }
+        }
+        return now;
+    }
+
+    private static Expectation expectation(ExpectationDTO e) {
+        boolean fromInside = e.insidePort == 0;
+        return new Expectation(Transport.TCP, fromInside, "*".equals(e.remoteAddress) ? -1 : Ipv4.parse(e.remoteAddress),
+                e.remotePort <= 0 ? -1 : e.remotePort, Ipv4.parse(e.insideAddress), e.insidePort,
+                fromInside ? 0 : e.gatewayPort);
+    }
+
     /** The gateway and the handshake; the client port is masqueraded to the port below the first data port. */
     private void open() {
         int first = flow.nextGatewayPort < 0 ? 60999 : flow.nextGatewayPort;
         int low = first - 1;
         int high = flow.nextGatewayPort < 0 ? low : Math.min(65535, first + 999);
         Map<String, Object> properties = new HashMap<>(HelperHarness.properties("ftp", "tcp", 21));
-        properties.put(MasqHelper.MAX_EXPECTED, 64);
+        // what the component declares: a test double with more room would pass what the helper cannot do
+        properties.put(MasqHelper.MAX_EXPECTED, FtpHelper.MAX_EXPECTED);
         gateway = HelperHarness.builder().engine(b -> b.ports(low, high)).helper(new FtpHelper(), properties).build();
         HelperStep syn = gateway.outbound(Packets.tcp(CLIENT, CLIENT_PORT, REMOTE, 21).flags(Packets.SYN)
                 .seq((outboundSeq - 1) & 0xFFFF_FFFFL).build());
