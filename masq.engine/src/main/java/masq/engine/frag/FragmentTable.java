@@ -25,12 +25,10 @@ public final class FragmentTable {
     public static final int NONE = -1;
     /** The largest fragment that can be held: an Ethernet MTU with room to spare. */
     public static final int MAX_HELD_BYTES = 2048;
-    /** {@link #cover}: the fragment is new. */
-    public static final int NEW = 0;
-    /** {@link #cover}: it overlaps one seen before, or its datagram is poisoned. */
-    public static final int OVERLAP = 1;
+    /** {@link #cover}: the fragment overlaps one seen before, or its datagram is poisoned. */
+    public static final int OVERLAP = -2;
     /** {@link #cover}: no room (datagrams, or disjoint pieces of this one). */
-    public static final int FULL = 2;
+    public static final int FULL = -3;
     /** Disjoint byte ranges remembered per datagram (in-order or reverse arrival needs one). */
     static final int MAX_RANGES = 16;
 
@@ -84,11 +82,12 @@ public final class FragmentTable {
     }
 
     /**
-     * Records that bytes [start, end) of the datagram with this key arrived, creating its entry.
+     * Records that bytes [start, end) of the datagram with this key arrived, creating its entry: the
+     * one lookup of each fragment, whose result {@link #record} and {@link #hold} then take.
      *
-     * @return {@link #NEW}; {@link #OVERLAP} if they overlap bytes seen before or the datagram is
-     *     poisoned (it is from now on, and its held fragments are dropped); {@link #FULL} if there is
-     *     no room to remember them
+     * @return the datagram (0 or more); {@link #OVERLAP} if the bytes overlap bytes seen before or
+     *     the datagram is poisoned (it is from now on, and its held fragments are dropped);
+     *     {@link #FULL} if there is no room to remember them
      */
     public int cover(int src, int dst, int protocol, int id, int start, int end, int now) {
         int e = findOrCreate(src, dst, protocol, id, now);
@@ -127,7 +126,7 @@ public final class FragmentTable {
             ranges[base + 2 * at + 1] = end;
             rangeCount[e] = n + 1;
         }
-        return NEW;
+        return e;
     }
 
     /** Poisons a datagram: its held fragments go with it (counted with the one overlap that caused it). */
@@ -175,30 +174,24 @@ public final class FragmentTable {
         return newDestination[e];
     }
 
-    /** Records what the first fragment got; returns the datagram or NONE when the table is full. */
-    public int record(int src, int dst, int protocol, int id, int verdict, int toSource, int toDestination,
-            int now) {
-        int e = findOrCreate(src, dst, protocol, id, now);
-        if (e != NONE) {
-            action[e] = verdict;
-            newSource[e] = toSource;
-            newDestination[e] = toDestination;
-            resolved[e] = true;
-        }
-        return e;
+    /** Records what the first fragment of datagram {@code e} ({@link #cover}) got. */
+    public void record(int e, int verdict, int toSource, int toDestination) {
+        action[e] = verdict;
+        newSource[e] = toSource;
+        newDestination[e] = toDestination;
+        resolved[e] = true;
     }
 
-    /** Copies a fragment aside until its first fragment is seen; false if no room (the caller drops it). */
-    public boolean hold(byte[] b, int off, int len, int src, int dst, int protocol, int id, int now) {
+    /**
+     * Copies a fragment of datagram {@code e} ({@link #cover}) aside until its first fragment is seen;
+     * false if no room (the caller drops it).
+     */
+    public boolean hold(int e, byte[] b, int off, int len) {
         if (len > MAX_HELD_BYTES) {
             return false;
         }
         int slot = freeHeldSlot();
         if (slot == NONE) {
-            return false;
-        }
-        int e = findOrCreate(src, dst, protocol, id, now);
-        if (e == NONE) {
             return false;
         }
         System.arraycopy(b, off, held[slot], 0, len);

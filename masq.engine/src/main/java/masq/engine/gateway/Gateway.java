@@ -141,7 +141,8 @@ public final class Gateway implements GatewayAdmin, GatewayLinks {
                     settings.busyPollMicros());
             return;
         }
-        String problem = cannotReplace(settings, old);
+        List<Side> taken = newInterfaces(settings, old);
+        String problem = cannotReplace(settings, old, taken);
         if (problem != null) {
             LOG.error("{}: {}; the running configuration stays (the link is up on {}/{})", GatewaySettings.PID, problem,
                     old.settings().insideInterface(), old.settings().outsideInterface());
@@ -151,27 +152,28 @@ public final class Gateway implements GatewayAdmin, GatewayLinks {
         stop(old);
         engine = start(settings);
         LOG.info("{}: applied; the engine restarted and {} mappings were flushed", GatewaySettings.PID, flushed);
-        for (String[] side : sides(settings, old)) {
+        for (Side side : taken) {
             try {
-                locks.record(side[1], "taken over by a live change of " + side[0]);
+                locks.record(side.name(), "taken over by a live change of " + side.key());
             } catch (IOException e) {
                 LOG.warn("{}: could not record this gateway as the holder of {} '{}': {}", GatewaySettings.PID,
-                        side[0], side[1], e.toString());
+                        side.key(), side.name(), e.toString());
             }
         }
     }
 
     /**
-     * @return why {@code settings} must not replace the running engine, or null: while its link is up, a
+     * @return why {@code settings} must not replace the running engine, or null: an interface it takes
+     *     ({@code taken}) that another masq gateway holds is refused whatever the link; while the link is up, a
      *     configuration whose link could not open now (an interface that is not there) is refused, so
      *     that forwarding goes on; with the link down (at first start, or an interface gone) there is
      *     nothing working to keep, and the new link is waited for, as a PPP link that comes up later needs
      */
-    private String cannotReplace(GatewaySettings settings, Engine old) {
-        for (String[] side : sides(settings, old)) {
-            String holder = locks.heldByOther(side[1]);
+    private String cannotReplace(GatewaySettings settings, Engine old, List<Side> taken) {
+        for (Side side : taken) {
+            String holder = locks.heldByOther(side.name());
             if (holder != null) {
-                return side[0] + " '" + side[1] + "' is in use by the masq gateway " + holder;
+                return side.key() + " '" + side.name() + "' is in use by the masq gateway " + holder;
             }
         }
         LinkFactory factory = linkFactory;
@@ -188,17 +190,21 @@ public final class Gateway implements GatewayAdmin, GatewayLinks {
         }
     }
 
-    /** @return the keys and names of the interfaces {@code settings} names that {@code old} does not */
-    private static List<String[]> sides(GatewaySettings settings, Engine old) {
+    /** An interface a configuration names: its key and its name. */
+    private record Side(String key, String name) {
+    }
+
+    /** @return the interfaces {@code settings} names that {@code old} does not use */
+    private static List<Side> newInterfaces(GatewaySettings settings, Engine old) {
         List<String> before = List.of(old.settings().insideInterface(), old.settings().outsideInterface());
-        List<String[]> changed = new ArrayList<>();
+        List<Side> taken = new ArrayList<>();
         if (!before.contains(settings.insideInterface())) {
-            changed.add(new String[] {"inside.interface", settings.insideInterface()});
+            taken.add(new Side("inside.interface", settings.insideInterface()));
         }
         if (!before.contains(settings.outsideInterface())) {
-            changed.add(new String[] {"outside.interface", settings.outsideInterface()});
+            taken.add(new Side("outside.interface", settings.outsideInterface()));
         }
-        return changed;
+        return taken;
     }
 
     @Deactivate

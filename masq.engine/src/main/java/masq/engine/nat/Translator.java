@@ -388,20 +388,19 @@ public final class Translator {
             // offset 8 or 16: it would rewrite the ports or flags the first fragment was judged by
             return drop(Counter.DROP_FRAGMENT_OVERLAP);
         }
-        int covered = fragments.cover(src, dst, proto, id, start, start + p.length - Ipv4Header.headerLength(b, ip),
+        int e = fragments.cover(src, dst, proto, id, start, start + p.length - Ipv4Header.headerLength(b, ip),
                 flows.now());
-        if (covered == FragmentTable.OVERLAP) {
+        if (e == FragmentTable.OVERLAP) {
             return drop(Counter.DROP_FRAGMENT_OVERLAP);
         }
-        if (covered == FragmentTable.FULL) {
+        if (e == FragmentTable.FULL) {
             return drop(Counter.DROP_FRAGMENT_LIMIT);
         }
         if (start != 0) {
-            int e = fragments.find(src, dst, proto, id);
-            if (e != FragmentTable.NONE && fragments.resolved(e)) {
+            if (fragments.resolved(e)) {
                 return applyFragment(p, e);
             }
-            if (!fragments.hold(b, ip, p.length, src, dst, proto, id, flows.now())) {
+            if (!fragments.hold(e, b, ip, p.length)) {
                 return drop(Counter.DROP_FRAGMENT_LIMIT);
             }
             counters.increment(Counter.FRAGMENTS_HELD);
@@ -409,8 +408,7 @@ public final class Translator {
         }
         int verdict = outbound ? masquerade.outbound(p) : masquerade.inbound(p);
         boolean forwarded = verdict == FORWARD_INSIDE || verdict == FORWARD_OUTSIDE;
-        fragments.record(src, dst, proto, id, forwarded ? verdict : DROP, Ipv4Header.source(b, ip),
-                Ipv4Header.destination(b, ip), flows.now());
+        fragments.record(e, forwarded ? verdict : DROP, Ipv4Header.source(b, ip), Ipv4Header.destination(b, ip));
         return verdict;
     }
 
