@@ -81,6 +81,11 @@ public enum Counter {
     TCP_RECLAIMED_CLOSED("tcp.reclaimed.closed"),
     /** A SYN on a closed TCP session began a new connection there, its helper chosen afresh. */
     TCP_REOPENED("tcp.reopened"),
+    /**
+     * A TCP RST or FIN whose sequence number is outside the window its receiver advertised (a blind
+     * reset or close, {@code TcpWindow}): dropped, the mapping's state and expiry untouched.
+     */
+    DROP_TCP_WINDOW("drop.tcp.out-of-window"),
     DROP_FRAGMENT_LIMIT("drop.fragment.limit"),
     DROP_FRAGMENT_TIMEOUT("drop.fragment.timeout"),
     DROP_FRAGMENT_FIRST_DROPPED("drop.fragment.first-dropped"),

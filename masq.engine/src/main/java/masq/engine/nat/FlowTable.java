@@ -289,14 +289,23 @@ final class FlowTable implements TimerWheel.Expiry {
                 bindings.masqPort[b]);
     }
 
-    /** Records a packet on session {@code s}: TCP state and expiry. */
-    void refresh(int s, int tcpFlags, boolean outbound) {
+    /**
+     * Records a packet on session {@code s}: TCP state and expiry. {@code l4} and {@code length}
+     * locate its transport header and the length from there on. Returns false for a TCP RST or FIN
+     * outside the window ({@link TcpWindow}), counted and recorded nowhere: the caller drops it.
+     */
+    boolean refresh(int s, byte[] b, int l4, int length, int tcpFlags, boolean outbound) {
         int proto = bindings.protocol[sessions.binding[s]];
         int state = sessions.tcpState[s];
         if (proto == Protocols.TCP) {
             int before = state;
             if (TcpState.reopens(before, tcpFlags)) {
+                TcpWindow.reset(sessions.tcpWindow, s);
                 renew(s, outbound);
+                TcpWindow.accept(sessions.tcpWindow, s, 0, outbound, b, l4, length);
+            } else if (!TcpWindow.accept(sessions.tcpWindow, s, state, outbound, b, l4, length)) {
+                counters.increment(Counter.DROP_TCP_WINDOW);
+                return false;
             }
             state = TcpState.next(state, tcpFlags, outbound);
             sessions.tcpState[s] = (byte) state;
@@ -307,6 +316,7 @@ final class FlowTable implements TimerWheel.Expiry {
             }
         }
         sessions.wheel.touch(s, now() + timeout(proto, state));
+        return true;
     }
 
     /**

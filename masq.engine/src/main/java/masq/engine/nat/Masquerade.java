@@ -72,7 +72,9 @@ final class Masquerade {
         if (s < 0) {
             return gateway.unreachable(p, IcmpHeader.CODE_ADMIN_PROHIBITED, config.insideAddress);
         }
-        flows.refresh(s, flags, true);
+        if (!flows.refresh(s, b, l4, length, flags, true)) {
+            return Translator.DROP;
+        }
         Rewrite.outbound(b, ip, l4, proto, flows.bindings, flows.sessions.binding[s], config.outsideAddress);
         if (!payload(p, s, true, l4, length, proto)) {
             return drop(Counter.DROP_HOOK);
@@ -130,7 +132,9 @@ final class Masquerade {
         if (Ipv4Header.ttl(b, ip) <= 1) {
             return gateway.timeExceeded(p, config.outsideAddress);
         }
-        flows.refresh(s, flags, false);
+        if (!flows.refresh(s, b, l4, length, flags, false)) {
+            return Translator.DROP;
+        }
         Rewrite.inbound(b, ip, l4, proto, flows.bindings, flows.sessions.binding[s]);
         if (!payload(p, s, false, l4, length, proto)) {
             return drop(Counter.DROP_HOOK);

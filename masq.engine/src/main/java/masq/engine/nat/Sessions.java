@@ -19,6 +19,8 @@ final class Sessions {
     final char[] remotePort;
     /** {@link TcpState} bits for TCP, unused otherwise. */
     final byte[] tcpState;
+    /** {@link TcpWindow}'s sequence tracking for TCP, {@link TcpWindow#STRIDE} ints per session. */
+    final int[] tcpWindow;
     /** The helper index a {@link FlowHook} chose at creation, or NO_HELPER. */
     final int[] helper;
     /** A number never reused, for the console and the helper API. */
@@ -37,6 +39,7 @@ final class Sessions {
         remoteAddress = new int[capacity];
         remotePort = new char[capacity];
         tcpState = new byte[capacity];
+        tcpWindow = new int[capacity * TcpWindow.STRIDE];
         helper = new int[capacity];
         id = new long[capacity];
         nextInBinding = new int[capacity];
@@ -106,6 +109,7 @@ final class Sessions {
         remoteAddress[s] = address;
         remotePort[s] = (char) port;
         tcpState[s] = 0;
+        TcpWindow.reset(tcpWindow, s);
         helper[s] = NO_HELPER;
         id[s] = ++lastId;
         int head = bindings.firstSession[b];

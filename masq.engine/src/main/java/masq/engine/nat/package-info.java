@@ -40,6 +40,12 @@
  * for the {@link masq.engine.nat.FlowHook} the old connection ends there and a new one begins, so
  * its helper is chosen afresh ({@code tcp.reopened}).
  * New timeouts apply to a session at its next packet.</li>
+ * <li>An RST or FIN whose sequence number lies outside the window its receiver advertised is
+ * dropped ({@code drop.tcp.out-of-window}) and changes neither the state nor the expiry: a blind
+ * attacker who knows the four-tuple cannot end the mapping (RFC 5961 §3's reasoning, RFC 7857 §2).
+ * {@link masq.engine.nat.TcpWindow} keeps, per direction, the end of what was sent and the largest
+ * scaled window: 16 B per session slot. Other segments are never dropped for their sequence
+ * numbers; a connection picked up mid-stream is not checked.</li>
  * <li>ICMP errors are translated only through a session matching the quoted datagram; they never
  * create, refresh or remove one. The quoted transport checksum is adjusted when it was quoted
  * (UDP always, TCP when 18 bytes are quoted) and never validated (RFC 5508 REQ-3c).</li>

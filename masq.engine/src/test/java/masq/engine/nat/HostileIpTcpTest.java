@@ -116,9 +116,11 @@ class HostileIpTcpTest {
     @Test
     void theFlagsAConnectionUsesPass() {
         TestGateway g = new TestGateway();
+        int port = 40000;
         for (int flags : new int[] {SYN, SYN | ACK, ACK, ACK | PSH, ACK | URG, FIN | ACK, FIN | ACK | PSH, RST,
             RST | ACK, SYN | 0x40 | 0x80}) {
-            g.out(tcp(A, 40000, SERVER, 80).flags(flags).seq(1, 1).build());
+            // a connection each: these are not the segments of one connection (its window is TcpWindowTest's)
+            g.out(tcp(A, port++, SERVER, 80).flags(flags).seq(1, 1).build());
             assertEquals(FORWARD_OUTSIDE, g.verdict, "flags " + flags);
         }
         assertEquals(0, g.count(Counter.TCP_BAD_FLAGS));

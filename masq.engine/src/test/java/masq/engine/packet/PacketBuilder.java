@@ -20,6 +20,7 @@ public final class PacketBuilder {
     private int tcpFlags = TcpHeader.ACK;
     private int sequence = 1000;
     private int acknowledgment = 2000;
+    private int window = 65535;
     private byte[] ipOptions = new byte[0];
     private byte[] tcpOptions = new byte[0];
     private byte[] payload = new byte[0];
@@ -100,6 +101,12 @@ public final class PacketBuilder {
         return this;
     }
 
+    /** The TCP window field (65535 unless set). */
+    public PacketBuilder window(int value) {
+        window = value;
+        return this;
+    }
+
     public PacketBuilder ipOptions(byte... value) {
         ipOptions = value;
         return this;
@@ -171,7 +178,7 @@ public final class PacketBuilder {
                 Bytes.set32(t, 8, acknowledgment);
                 t[12] = (byte) ((hl / 4) << 4);
                 t[13] = (byte) tcpFlags;
-                Bytes.set16(t, 14, 65535);
+                Bytes.set16(t, 14, window);
                 System.arraycopy(tcpOptions, 0, t, 20, tcpOptions.length);
                 System.arraycopy(payload, 0, t, hl, payload.length);
                 Bytes.set16(t, 16, Checksum.compute(t, 0, t.length, Checksum.pseudoHeader(source, destination, 6, t.length)));
