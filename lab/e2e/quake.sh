@@ -118,16 +118,7 @@ t_quakeworld_connect() {
 
 # await_mapping VALUE: waits (15 s at most) until masq:status shows the mapping VALUE and the link
 # up; prints what it shows otherwise.
-await_mapping() {
-    local shown=""
-    for _ in $(seq 30); do
-        shown=$(status_item mapping)
-        [ "$shown" = "$1" ] && [ "$(status_item link)" = up ] && return 0
-        sleep 0.5
-    done
-    echo "masq:status shows mapping '$shown', link '$(status_item link)', not '$1' and up"
-    return 1
-}
+await_mapping() { await_status mapping "$1"; }
 
 # mapping_set VALUE: mapping = VALUE in the running gateway's configuration (config_set); waits
 # until the engine runs with it. mapping_restore: the configuration put back, and waited for.

@@ -27,6 +27,7 @@ TESTS=(
     cuseeme_conference cuseeme_helper_hot_swap vdolive_video_two_hosts vdolive_helper_hot_swap
     pna_audio_two_hosts pna_helper_hot_swap
     quake_netquake_connect quakeworld_connect quake_helper_under_port_dependent_mapping
+    game_port_two_hosts game_port_sequential
     second_gateway_refused live_change_to_unusable_interfaces_refused
     checksums_and_super_frames
 )
@@ -314,6 +315,19 @@ gateway_etc() {
 
 # status_item NAME: a row's value in masq:status.
 status_item() { console masq:status | awk -v k="$1" '$1 == k {sub(/^[^ ]+ +/, ""); print; exit}'; }
+
+# await_status NAME VALUE: waits up to 15 s until masq:status shows VALUE for NAME and the link up
+# (a configuration change applied); says what it shows otherwise.
+await_status() {
+    local shown=""
+    for _ in $(seq 30); do
+        shown=$(status_item "$1")
+        [ "$shown" = "$2" ] && [ "$(status_item link)" = up ] && return 0
+        sleep 0.5
+    done
+    echo "masq:status shows $1 '$shown', link '$(status_item link)', not '$2' and up"
+    return 1
+}
 
 # config_set KEY VALUE: the running gateway's masq.gateway.cfg with KEY = VALUE, applied live by
 # FileInstall. The file as it was before the test's first change is kept in CONFIG_SAVED and put back
@@ -737,6 +751,8 @@ t_rtsp_helper_hot_swap() {
 . "$LAB_DIR/e2e/quake.sh"
 # shellcheck source=operator.sh
 . "$LAB_DIR/e2e/operator.sh"
+# shellcheck source=games.sh
+. "$LAB_DIR/e2e/games.sh"
 
 # --- the runner --------------------------------------------------------------------------------
 

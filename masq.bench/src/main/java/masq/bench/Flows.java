@@ -2,6 +2,7 @@ package masq.bench;
 
 import masq.api.Ipv4;
 import masq.engine.nat.EngineConfig;
+import masq.engine.nat.PortAllocation;
 import masq.engine.nat.Translator;
 import masq.engine.packet.Bytes;
 import masq.engine.packet.PacketBuffer;
@@ -60,8 +61,13 @@ final class Flows {
     }
 
     static EngineConfig config(int maxMappings, boolean verifyChecksums) {
+        return config(maxMappings, verifyChecksums, PortAllocation.PRESERVE);
+    }
+
+    /** The gateway, with {@code ports.allocation} {@code allocation}. */
+    static EngineConfig config(int maxMappings, boolean verifyChecksums, PortAllocation allocation) {
         return EngineConfig.builder().insideAddress("10.0.0.1/8").outsideAddress(Ipv4.toString(OUTSIDE) + "/24")
-                .verifyTransportChecksums(verifyChecksums).ports(1024, 65535)
+                .verifyTransportChecksums(verifyChecksums).ports(1024, 65535).allocation(allocation)
                 .limits(maxMappings, maxMappings, MAX_HOSTS).build();
     }
 

@@ -1,6 +1,7 @@
 package masq.bench;
 
 import java.util.concurrent.TimeUnit;
+import masq.engine.nat.PortAllocation;
 import masq.engine.nat.Translator;
 import masq.engine.packet.PacketBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -48,6 +49,10 @@ public class SetupRateBenchmark {
     @Param({"tcp", "udp"})
     public String protocol;
 
+    /** {@code ports.allocation}: what each way of choosing a gateway port costs a new mapping. */
+    @Param({"preserve", "sequential", "random"})
+    public String allocation;
+
     /** One population of first packets and the gateway they are sent through. */
     public abstract static class Population {
         Translator translator;
@@ -55,12 +60,13 @@ public class SetupRateBenchmark {
         int count;
         int checksumAt;
 
-        void build(String protocol, int flows, int perBinding, int table) {
+        void build(String protocol, String allocation, int flows, int perBinding, int table) {
             int proto = Flows.protocol(protocol);
             Flows population = new Flows(proto, flows, perBinding);
             count = flows;
             checksumAt = Packets.transportChecksumOffset(proto);
-            translator = new Translator(Flows.config(table), 0);
+            translator = new Translator(Flows.config(table, true,
+                    PortAllocation.valueOf(allocation.toUpperCase(java.util.Locale.ROOT))), 0);
             int[] order = Flows.shuffled(flows);
             byte[] b = new byte[flows * Packets.SLOT];
             for (int slot = 0; slot < flows; slot++) {
@@ -103,7 +109,7 @@ public class SetupRateBenchmark {
     public static class NewBindings extends Population {
         @Setup(Level.Trial)
         public void setUp(SetupRateBenchmark bench) {
-            build(bench.protocol, BINDING_FLOWS, 1, BINDING_TABLE);
+            build(bench.protocol, bench.allocation, BINDING_FLOWS, 1, BINDING_TABLE);
         }
     }
 
@@ -111,7 +117,7 @@ public class SetupRateBenchmark {
     public static class NewSessions extends Population {
         @Setup(Level.Trial)
         public void setUp(SetupRateBenchmark bench) {
-            build(bench.protocol, SESSION_FLOWS, SESSION_FLOWS / Flows.MAX_BINDINGS, SESSION_TABLE);
+            build(bench.protocol, bench.allocation, SESSION_FLOWS, SESSION_FLOWS / Flows.MAX_BINDINGS, SESSION_TABLE);
         }
     }
 

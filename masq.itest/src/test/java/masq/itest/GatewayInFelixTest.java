@@ -71,7 +71,7 @@ public class GatewayInFelixTest {
         Console console = new Console(commandProcessor);
         String status = console.run("masq:status");
         assertTrue(status, status.matches("(?s)ITEM +VALUE\ninside +192\\.168\\.0\\.1/24\noutside +203\\.0\\.113\\.1/24\n"
-                + "ports +61000-65095\nmapping +endpoint-independent\nfiltering +[a-z-]+\n.*mappings tcp +0 \\(ports free: 4096\\)\n.*"));
+                + "ports +61000-65095\nmapping +endpoint-independent\nfiltering +[a-z-]+\nallocation +preserve\n.*mappings tcp +0 \\(ports free: 4096\\)\n.*"));
         assertEquals(console.run("masq:table"), "PROTO  INSIDE  MASQ  REMOTE  STATE  EXPIRES  HELPER  MASTER\n(none)\n",
                 console.run("masq:table"));
         assertEquals("flushed 0 mappings", console.run("masq:flush"));
@@ -183,7 +183,7 @@ public class GatewayInFelixTest {
         assertEquals(Set.of("inside.interface", "inside.address", "inside.networks", "outside.interface",
                 "outside.address", "outside.gateway", "ports", "timeout.tcp", "timeout.tcpfin", "timeout.udp",
                 "timeout.icmp", "limits.mappings", "limits.mappings.per.host", "limits.hosts", "filtering", "mapping",
-                "ip.source.route", "busy.poll"), keys);
+                "ip.source.route", "busy.poll", "ports.allocation"), keys);
     }
 
     private GatewayAdmin configure(Dictionary<String, Object> properties) throws Exception {

@@ -13,6 +13,7 @@ import masq.engine.helper.HelperDispatch;
 import masq.engine.helper.HelperEntry;
 import masq.engine.helper.HelperRegistry;
 import masq.engine.nat.EngineConfig;
+import masq.engine.nat.PortAllocation;
 import masq.engine.nat.Translator;
 import masq.engine.packet.PacketBuffer;
 
@@ -268,8 +269,18 @@ public final class HelperHarness {
         private int maxExpectations = 1024;
 
         private Builder() {
-            config = EngineConfig.builder().insideAddress(DEFAULT_INSIDE_ADDRESS).outsideAddress(DEFAULT_OUTSIDE_ADDRESS)
-                    .build();
+            config = defaults().build();
+        }
+
+        /**
+         * The harness's engine configuration: the default addresses, and ports given out in sequence
+         * from 61000 ({@code ports.allocation = sequential}), so that a test can name the gateway port
+         * a flow gets. The gateway's own default, {@code preserve}, keeps an inside port where it is
+         * free: {@code engine(b -> b.allocation(PortAllocation.PRESERVE))} tests a helper under it.
+         */
+        private static EngineConfig.Builder defaults() {
+            return EngineConfig.builder().insideAddress(DEFAULT_INSIDE_ADDRESS).outsideAddress(DEFAULT_OUTSIDE_ADDRESS)
+                    .allocation(PortAllocation.SEQUENTIAL);
         }
 
         /** The engine configuration (inside/outside addresses, ports, timeouts, checksum verification). */
@@ -280,8 +291,7 @@ public final class HelperHarness {
 
         /** Adjusts the default configuration: {@code b -> b.ports(40000, 40009)}. */
         public Builder engine(Consumer<EngineConfig.Builder> settings) {
-            EngineConfig.Builder b = EngineConfig.builder().insideAddress(DEFAULT_INSIDE_ADDRESS)
-                    .outsideAddress(DEFAULT_OUTSIDE_ADDRESS);
+            EngineConfig.Builder b = defaults();
             settings.accept(b);
             config = b.build();
             return this;

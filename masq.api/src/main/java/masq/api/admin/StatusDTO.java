@@ -25,6 +25,13 @@ public class StatusDTO extends DTO {
      * @since 1.1
      */
     public String filtering;
+    /**
+     * How new mappings' gateway ports are chosen, as the {@code ports.allocation} configuration key
+     * spells it: {@code preserve}, {@code sequential} or {@code random}.
+     *
+     * @since 1.2
+     */
+    public String portAllocation;
     /** Mappings in use per protocol ({@code tcp}, {@code udp}, {@code icmp}). */
     public Map<String, Long> mappings;
     /** Free gateway ports per protocol. */

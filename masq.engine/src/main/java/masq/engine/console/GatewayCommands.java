@@ -47,14 +47,14 @@ public final class GatewayCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile GatewayLinks links;
 
-    @Descriptor("show the gateway: addresses, port range, mapping and filtering behaviour, mappings in use and free ports per protocol, uptime, "
+    @Descriptor("show the gateway: addresses, port range, mapping and filtering behaviour, port allocation, mappings in use and free ports per protocol, uptime, "
             + "link state and per-interface counters (received, sent, pcap drops, ring overflows)")
     public Table status(String... args) {
         STATUS.none(args);
         StatusDTO s = gateway().status();
         Table table = new Table("ITEM", "VALUE");
         table.row("inside", s.insideAddress).row("outside", s.outsideAddress).row("ports", s.ports)
-                .row("mapping", s.mapping).row("filtering", s.filtering);
+                .row("mapping", s.mapping).row("filtering", s.filtering).row("allocation", s.portAllocation);
         for (Map.Entry<String, Long> e : s.mappings.entrySet()) {
             table.row("mappings " + e.getKey(), e.getValue() + " (ports free: " + s.freePorts.get(e.getKey()) + ")");
         }

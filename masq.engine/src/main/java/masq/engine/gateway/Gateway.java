@@ -133,12 +133,16 @@ public final class Gateway implements GatewayAdmin, GatewayLinks {
         }
         Engine old = engine;
         if (settings.sameButLiveKeys(old.settings())) {
-            call(t -> t.setTimeouts(settings.engine().timeouts().toDTO()));
+            call(t -> {
+                t.setPortAllocation(settings.engine().allocation());
+                return t.setTimeouts(settings.engine().timeouts().toDTO());
+            });
             old.loop().busyPoll(settings.busyPollMicros());
             engine = new Engine(settings, old.loop(), old.dispatch());
             warnBelowRfcMinima(settings.engine().timeouts());
-            LOG.info("{}: timeouts now {}, busy poll {} us", GatewaySettings.PID, settings.engine().timeouts(),
-                    settings.busyPollMicros());
+            LOG.info("{}: timeouts now {}, busy poll {} us, ports.allocation {}", GatewaySettings.PID,
+                    settings.engine().timeouts(), settings.busyPollMicros(), GatewaySettings.spelt(
+                    settings.engine().allocation()));
             return;
         }
         List<Side> taken = newInterfaces(settings, old);

@@ -75,6 +75,14 @@ import org.osgi.service.metatype.annotations.Option;
         @Option(value = "address-and-port-dependent", label = "a port per remote address and port (Linux 2.2)")})
     String mapping() default "endpoint-independent";
 
+    @AttributeDefinition(required = false, description = "How a new mapping's gateway "
+            + "port is chosen; every way keeps the inside port's parity and keeps ports below 1024 below 1024 "
+            + "(RFC 4787 REQ-3a, REQ-4). Applies to new mappings at once", options = {
+        @Option(value = "preserve", label = "the inside port when free on the outside address, else sequential (Linux)"),
+        @Option(value = "sequential", label = "the next free port of the range (Linux 2.2)"),
+        @Option(value = "random", label = "a random port of the range (RFC 6056)")})
+    String ports_allocation() default "preserve";
+
     @AttributeDefinition(required = false, description = "Datagrams with a loose or "
             + "strict source route option (RFC 7126 §4.3, §4.4)", options = {
         @Option(value = "drop", label = "dropped and counted (drop.ip.source-route)"),

@@ -10,6 +10,7 @@ import masq.api.link.LinkConfigDTO;
 import masq.engine.nat.EngineConfig;
 import masq.engine.nat.Filtering;
 import masq.engine.nat.Mapping;
+import masq.engine.nat.PortAllocation;
 import masq.engine.nat.Timeouts;
 
 /**
@@ -35,10 +36,10 @@ record GatewaySettings(String insideInterface, String outsideInterface, int outs
     private static final java.util.Set<String> KEYS = java.util.Set.of("inside.interface", "inside.address",
             "inside.networks", "outside.interface", "outside.address", "outside.gateway", "ports", "timeout.tcp",
             "timeout.tcpfin", "timeout.udp", "timeout.icmp", "limits.mappings", "limits.mappings.per.host",
-            "limits.hosts", "filtering", "mapping", "busy.poll", "ip.source.route");
+            "limits.hosts", "filtering", "mapping", "busy.poll", "ip.source.route", "ports.allocation");
     /** Keys whose change applies to the running engine; any other change restarts it. */
     private static final java.util.Set<String> LIVE_KEYS = java.util.Set.of("timeout.tcp", "timeout.tcpfin",
-            "timeout.udp", "timeout.icmp", "busy.poll");
+            "timeout.udp", "timeout.icmp", "busy.poll", "ports.allocation");
 
     /**
      * @throws IllegalArgumentException naming the PID, the key and the value of the first bad value
@@ -73,6 +74,8 @@ record GatewaySettings(String insideInterface, String outsideInterface, int outs
                     "address-and-port-dependent")));
             engine.mapping(behaviour(Mapping.class, "mapping", optional(properties, "mapping",
                     "endpoint-independent")));
+            engine.allocation(behaviour(PortAllocation.class, "ports.allocation", optional(properties,
+                    "ports.allocation", "preserve")));
             engine.passSourceRoute(sourceRoute(optional(properties, "ip.source.route", "drop")));
             String gateway = optional(properties, "outside.gateway", "");
             java.util.Map<String, String> values = new java.util.TreeMap<>();
@@ -212,16 +215,23 @@ record GatewaySettings(String insideInterface, String outsideInterface, int outs
         return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
     }
 
-    /** The RFC 4787 behaviour named as in the configuration: {@code address-and-port-dependent}. */
+    /** A behaviour named as in the configuration: {@code address-and-port-dependent}, {@code preserve}. */
     private static <E extends Enum<E>> E behaviour(Class<E> type, String key, String text) {
         String name = text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
-        for (E value : type.getEnumConstants()) {
-            if (value.name().equals(name)) {
-                return value;
+        StringBuilder names = new StringBuilder();
+        E[] values = type.getEnumConstants();
+        for (int i = 0; i < values.length; i++) {
+            if (values[i].name().equals(name)) {
+                return values[i];
             }
+            names.append(i == 0 ? "" : i == values.length - 1 ? " or " : ", ").append(spelt(values[i]));
         }
-        throw new IllegalArgumentException(key + " '" + text
-                + "' is not endpoint-independent, address-dependent or address-and-port-dependent");
+        throw new IllegalArgumentException(key + " '" + text + "' is not " + names);
+    }
+
+    /** A behaviour as the configuration spells it. */
+    static String spelt(Enum<?> behaviour) {
+        return behaviour.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private static int address(String key, String text) {

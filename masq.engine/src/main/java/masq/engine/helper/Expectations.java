@@ -123,9 +123,10 @@ public final class Expectations implements InboundSource {
             case EVEN_PAIR:
                 return translator.reservePortPair(protocol);
             case SAME_AS_INSIDE_IF_FREE:
-                return translator.reservePort(protocol, insidePort) ? insidePort : translator.reservePort(protocol);
+                return translator.reservePort(protocol, insidePort) ? insidePort
+                        : translator.reservePortFor(protocol, insidePort);
             default:
-                return translator.reservePort(protocol);
+                return translator.reservePortFor(protocol, insidePort);
         }
     }
 

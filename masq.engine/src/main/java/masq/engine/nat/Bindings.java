@@ -10,14 +10,19 @@ import masq.engine.packet.Checksum;
  * port of its protocol exclusively. Two keys: the inside tuple through an {@link OpenIndex}, the gateway port through a
  * direct table (the outside address is single, so the port alone is the outside tuple).
  *
- * <p>Port preservation for TCP: a new TCP mapping keeps the inside port when it is in the masq
- * range and free (RFC 4787 §4.2.1 allows it; Linux's NAT does the same), and takes the next port
- * of the cycle otherwise. A host's ports then map to the same gateway ports connection after
- * connection, so a server keeps seeing the 4-tuples it saw: modern stacks pick a random TCP
- * timestamp offset per 4-tuple, and a server still holding a TIME_WAIT for a gateway port that
- * another inside connection used refuses the new SYN by PAWS (RFC 7323 §5), which costs the
- * client a 1 s SYN retransmission. UDP and ICMP ports always come from the cycle, so a port just
- * freed is the last one reused (RFC 6888 REQ-8; tracked TCP is exempt from its delay).
+ * <p>The gateway port of a new binding is chosen as {@link PortAllocation} says: by default the
+ * inside port itself when it is free on the outside address (RFC 4787 §4.2.1 allows it; Linux's
+ * NAT does the same), inside the masq range or not. A host's ports then map to the same gateway
+ * ports connection after connection, so a server keeps seeing the 4-tuples it saw: modern stacks
+ * pick a random TCP timestamp offset per 4-tuple, and a server still holding a TIME_WAIT for a
+ * gateway port that another inside connection used refuses the new SYN by PAWS (RFC 7323 §5), which
+ * costs the client a 1 s SYN retransmission; and a game or peer-to-peer program that announces its
+ * own port keeps it. Otherwise, and under {@code sequential}, the next free port of the cycle, so a
+ * port just freed is the last one reused (RFC 6888 REQ-8; tracked TCP is exempt from its delay;
+ * {@code preserve} gives a freed port back to the next host asking for that very port, as Linux
+ * does); under {@code random}, a random one. UDP keeps its parity (RFC 4787 REQ-4), and ports
+ * below 1024 stay below 1024 (REQ-3a; for TCP too, where rsh and rlogin rely on it), in a pool of
+ * their own.
  *
  * <p>Engine thread only. Fixed memory: every array is sized at construction.
  */
@@ -27,6 +32,9 @@ final class Bindings {
     static final int ERROR_FULL = -3;
     static final int ERROR_PORT_TAKEN = -4;
     private static final int PORTS = 65536;
+    /** Inside ports below this get a gateway port from 1 up to it; the others from 600 to 1023 (as Linux). */
+    static final int PRIVILEGED_SPLIT = 512;
+    static final int PRIVILEGED_HIGH_FROM = 600;
 
     final byte[] protocol;
     final int[] insideAddress;
@@ -46,9 +54,18 @@ final class Bindings {
     /** The binding that owns each gateway port, per protocol; NONE when the port has none. */
     private final int[][] byPort = new int[Protocols.COUNT][PORTS];
     private final PortAllocator[] ports = new PortAllocator[Protocols.COUNT];
+    /** Gateway ports below 1024 for inside ports below 1024 (RFC 4787 REQ-3a), per protocol: 1-511, 600-1023. */
+    private final PortAllocator[] low = new PortAllocator[Protocols.COUNT];
+    private final PortAllocator[] high = new PortAllocator[Protocols.COUNT];
     private final int outsideAddress;
+    private final Counters counters;
+    private final PortRandom random = new PortRandom();
+    private PortAllocation allocation;
 
-    Bindings(int capacity, int outsideAddress, int portLow, int portHigh) {
+    Bindings(int capacity, int outsideAddress, int portLow, int portHigh, PortAllocation allocation,
+            Counters counters) {
+        this.allocation = allocation;
+        this.counters = counters;
         protocol = new byte[capacity];
         insideAddress = new int[capacity];
         insidePort = new char[capacity];
@@ -64,6 +81,8 @@ final class Bindings {
         for (int p = 0; p < Protocols.COUNT; p++) {
             Arrays.fill(byPort[p], NONE);
             ports[p] = new PortAllocator(portLow, portHigh);
+            low[p] = new PortAllocator(1, PRIVILEGED_SPLIT - 1);
+            high[p] = new PortAllocator(PRIVILEGED_HIGH_FROM, EngineConfig.MIN_PORT - 1);
         }
         this.outsideAddress = outsideAddress;
     }
@@ -127,12 +146,9 @@ final class Bindings {
         if (freeHead == NONE) {
             return ERROR_FULL;
         }
-        PortAllocator allocator = ports[proto];
         int gatewayPort;
-        if (explicitPort < 0 && proto == Protocols.TCP && allocator.inRange(port) && allocator.claim(port)) {
-            gatewayPort = port; // port preservation, see the class comment
-        } else if (explicitPort < 0) {
-            gatewayPort = allocator.allocate();
+        if (explicitPort < 0) {
+            gatewayPort = choose(proto, port);
             if (gatewayPort < 0) {
                 return ERROR_NO_PORT;
             }
@@ -140,8 +156,9 @@ final class Bindings {
             if (explicitPort >= PORTS || byPort[proto][explicitPort] != NONE) {
                 return ERROR_PORT_TAKEN;
             }
-            if (allocator.inRange(explicitPort)) {
-                allocator.claim(explicitPort);
+            PortAllocator pool = poolOf(proto, explicitPort);
+            if (pool != null) {
+                pool.claim(explicitPort);
             }
             gatewayPort = explicitPort;
         }
@@ -171,13 +188,77 @@ final class Bindings {
         return ports[protocol[b]].inRange(masqPort[b]);
     }
 
+    /** Applies to bindings made from now on. */
+    void setAllocation(PortAllocation value) {
+        allocation = value;
+    }
+
+    PortAllocation allocation() {
+        return allocation;
+    }
+
+    /** The gateway port for a new binding of inside {@code port}, now in use, by {@link #allocation}; or -1. */
+    private int choose(int proto, int port) {
+        if (allocation == PortAllocation.PRESERVE && port != 0 && isFree(proto, port)) {
+            PortAllocator pool = poolOf(proto, port);
+            if (pool != null) {
+                pool.claim(port);
+            }
+            return port;
+        }
+        if (proto == Protocols.ICMP) {
+            return take(ports[proto], PortAllocator.ANY);
+        }
+        int parity = proto == Protocols.UDP ? port & 1 : PortAllocator.ANY;
+        if (port != 0 && port < EngineConfig.MIN_PORT) {
+            int p = take(port < PRIVILEGED_SPLIT ? low[proto] : high[proto], parity);
+            if (p >= 0) {
+                return p;
+            }
+            counters.increment(Counter.PORTS_PRIVILEGED_LOST);
+        }
+        int p = take(ports[proto], parity);
+        if (p < 0) {
+            p = take(ports[proto], PortAllocator.ANY);
+            if (p >= 0) {
+                counters.increment(Counter.PORTS_PARITY_LOST);
+            }
+        }
+        return p;
+    }
+
+    private int take(PortAllocator pool, int parity) {
+        return allocation == PortAllocation.RANDOM ? pool.allocateFrom(random.next(), parity) : pool.allocate(parity);
+    }
+
+    /** True if no binding holds {@code port} and no pool has it in use (reserved). */
+    private boolean isFree(int proto, int port) {
+        if (byPort[proto][port] != NONE) {
+            return false;
+        }
+        PortAllocator pool = poolOf(proto, port);
+        return pool == null || !pool.isUsed(port);
+    }
+
+    /** The pool {@code port} belongs to, or null for one that is in none (above 1023, off the masq range; 0; 512-599). */
+    private PortAllocator poolOf(int proto, int port) {
+        if (ports[proto].inRange(port)) {
+            return ports[proto];
+        }
+        if (proto == Protocols.ICMP) {
+            return null;
+        }
+        return low[proto].inRange(port) ? low[proto] : high[proto].inRange(port) ? high[proto] : null;
+    }
+
     /** Frees a binding and its port. */
     void remove(int b) {
         int proto = protocol[b];
         insideIndex.remove(OpenIndex.hash(proto, insideAddress[b], insidePort[b]), b);
         byPort[proto][masqPort[b]] = NONE;
-        if (ports[proto].inRange(masqPort[b])) {
-            ports[proto].release(masqPort[b]);
+        PortAllocator pool = poolOf(proto, masqPort[b]);
+        if (pool != null) {
+            pool.release(masqPort[b]);
         }
         nextFree[b] = freeHead;
         freeHead = b;
@@ -185,9 +266,14 @@ final class Bindings {
         countPerProtocol[proto]--;
     }
 
-    /** Takes a free in-range port for later use by {@link #create} with that port, or -1. */
-    int reservePort(int proto) {
-        return ports[proto].allocate();
+    /**
+     * Takes a free in-range port for later use by {@link #create} with that port, or -1; chosen by
+     * {@link #allocation} (sequential or random), of {@code parity} ({@link PortAllocator#ANY}, or
+     * that of the inside port it will serve) when one is free, of either otherwise.
+     */
+    int reservePort(int proto, int parity) {
+        int port = take(ports[proto], parity);
+        return port < 0 && parity != PortAllocator.ANY ? take(ports[proto], PortAllocator.ANY) : port;
     }
 
     /** Takes the given in-range port if it is free; false otherwise. */

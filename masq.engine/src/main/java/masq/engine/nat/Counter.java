@@ -77,6 +77,10 @@ public enum Counter {
     PORTS_EXHAUSTED_TCP("ports.exhausted.tcp"),
     PORTS_EXHAUSTED_UDP("ports.exhausted.udp"),
     PORTS_EXHAUSTED_ICMP("ports.exhausted.icmp"),
+    /** A mapping given a gateway port of the other parity than its inside port: none of the same was free. */
+    PORTS_PARITY_LOST("ports.parity.lost"),
+    /** A mapping of an inside port below 1024 given one from the masq range: none below 1024 was free. */
+    PORTS_PRIVILEGED_LOST("ports.privileged.lost"),
     /** A closed TCP session whose binding was reclaimed for a new flow in an exhausted range. */
     TCP_RECLAIMED_CLOSED("tcp.reclaimed.closed"),
     /** A SYN on a closed TCP session began a new connection there, its helper chosen afresh. */

@@ -34,6 +34,7 @@ public final class EngineConfig {
     final int maxHosts;
     final Filtering filtering;
     final Mapping mapping;
+    final PortAllocation allocation;
     /** Whether source-routed datagrams (LSRR, SSRR) pass; dropped by default (RFC 7126). */
     final boolean passSourceRoute;
     final boolean verifyTransportChecksums;
@@ -61,6 +62,7 @@ public final class EngineConfig {
         maxHosts = b.maxHosts;
         filtering = b.filtering;
         mapping = b.mapping;
+        allocation = b.allocation;
         passSourceRoute = b.passSourceRoute;
         verifyTransportChecksums = b.verifyTransportChecksums;
         maxFragmentDatagrams = b.maxFragmentDatagrams;
@@ -96,6 +98,10 @@ public final class EngineConfig {
 
     public Mapping mapping() {
         return mapping;
+    }
+
+    public PortAllocation allocation() {
+        return allocation;
     }
 
     /** The masq port range as the console prints it, e.g. {@code 61000-65095}. */
@@ -142,6 +148,7 @@ public final class EngineConfig {
         private Filtering filtering = Filtering.ADDRESS_AND_PORT_DEPENDENT;
         private boolean passSourceRoute;
         private Mapping mapping = Mapping.ENDPOINT_INDEPENDENT;
+        private PortAllocation allocation = PortAllocation.PRESERVE;
         private boolean verifyTransportChecksums = true;
         private int maxFragmentDatagrams = DEFAULT_MAX_FRAGMENT_DATAGRAMS;
         private int maxHeldFragments = DEFAULT_MAX_HELD_FRAGMENTS;
@@ -210,6 +217,12 @@ public final class EngineConfig {
         /** Whether datagrams with a loose or strict source route option pass (default: dropped). */
         public Builder passSourceRoute(boolean value) {
             passSourceRoute = value;
+            return this;
+        }
+
+        /** How new mappings' gateway ports are chosen; {@link PortAllocation#PRESERVE} unless set. */
+        public Builder allocation(PortAllocation value) {
+            allocation = value;
             return this;
         }
 

@@ -28,11 +28,11 @@ final class FlowTable implements TimerWheel.Expiry {
     /** A binding exists but its filter does not admit the remote endpoint. */
     static final int FILTERED = -3;
     /**
-     * Room for bindings on explicit ports outside the masq range (port forwards, expectations).
-     * Allocated bindings can never outnumber the range's ports per protocol, so the binding table
-     * is sized by the range, not by the mapping limit: this keeps memory per mapping low.
+     * Bindings can never outnumber the gateway's ports per protocol (each holds one exclusively, in
+     * the masq range, preserved outside it, or explicit), so the binding table is sized by that, not
+     * by the mapping limit, which may be far larger: this keeps memory per mapping low.
      */
-    static final int EXPLICIT_PORT_BINDINGS = 4096;
+    static final int PORTS_PER_PROTOCOL = 65535;
     /** Closed sessions examined per reclaim: bounds the work of one packet when many are not reclaimable. */
     static final int MAX_RECLAIM_SCAN = 64;
 
@@ -52,9 +52,8 @@ final class FlowTable implements TimerWheel.Expiry {
         this.config = config;
         this.counters = counters;
         this.timeouts = config.timeouts;
-        int rangeBindings = Protocols.COUNT * (config.portHigh - config.portLow + 1 + EXPLICIT_PORT_BINDINGS);
-        bindings = new Bindings(Math.min(config.maxMappings, rangeBindings), config.outsideAddress, config.portLow,
-                config.portHigh);
+        bindings = new Bindings(Math.min(config.maxMappings, Protocols.COUNT * PORTS_PER_PROTOCOL),
+                config.outsideAddress, config.portLow, config.portHigh, config.allocation, counters);
         sessions = new Sessions(config.maxMappings, startSeconds);
         closed = new ClosedSessions(config.maxMappings);
         hosts = new HostCounts(config.maxHosts);
@@ -388,13 +387,14 @@ final class FlowTable implements TimerWheel.Expiry {
     }
 
     /**
-     * A free gateway port of {@code proto} for an {@link InboundSource} to claim later, reclaiming
-     * a closed TCP binding if the range is exhausted; -1 when none can be had.
+     * A free gateway port of {@code proto} for an {@link InboundSource} to claim later, of
+     * {@code parity} where one is free ({@link Bindings#reservePort}), reclaiming a closed TCP binding
+     * if the range is exhausted; -1 when none can be had.
      */
-    int reservePort(int proto) {
-        int port = bindings.reservePort(proto);
+    int reservePort(int proto, int parity) {
+        int port = bindings.reservePort(proto, parity);
         if (port < 0 && reclaimClosed(proto)) {
-            port = bindings.reservePort(proto);
+            port = bindings.reservePort(proto, parity);
         }
         return port;
     }

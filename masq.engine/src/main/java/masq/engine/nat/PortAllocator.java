@@ -5,8 +5,14 @@ package masq.engine.nat;
  * after each allocation, as Linux 2.2's {@code masq_port} counter did, so a port just freed is the
  * last to be reused (RFC 6888 REQ-8 asks for a delay; the cursor gives a full cycle of the range).
  * Ports are exclusive to one mapping: no port overloading (RFC 4787 REQ-3, RFC 5382 REQ-7).
+ * A port may be asked for by parity (RFC 4787 REQ-4) and from any offset ({@link #allocateFrom},
+ * for random allocation).
  */
 final class PortAllocator {
+    /** {@link #allocate(int)}: either parity. */
+    static final int ANY = -1;
+    /** The bits of a word at even offsets from its start (words start at multiples of 64). */
+    private static final long EVEN_BITS = 0x5555_5555_5555_5555L;
     private final int low;
     private final int size;
     /** One bit per port of the range, set when in use (by a mapping or a reservation). */
@@ -32,24 +38,50 @@ final class PortAllocator {
 
     /** A free port, now in use, or -1 when the range is exhausted. */
     int allocate() {
+        return allocate(ANY);
+    }
+
+    /**
+     * The next free port of {@code parity} ({@link #ANY}, or 0 for even and 1 for odd) from the
+     * cursor, now in use; -1 when the range has none.
+     */
+    int allocate(int parity) {
+        int bit = scan(cursor, parity);
+        return bit < 0 ? -1 : take(bit);
+    }
+
+    /**
+     * The first free port of {@code parity} at or after {@code offset} (taken modulo the range's
+     * size) and round the range, now in use; -1 when there is none. With a random offset this is
+     * RFC 6056's Algorithm 1 (a random port, then the next free one).
+     */
+    int allocateFrom(int offset, int parity) {
+        int bit = scan(Integer.remainderUnsigned(offset, size), parity);
+        return bit < 0 ? -1 : take(bit);
+    }
+
+    /** The first free bit of {@code parity} at or after {@code start}, round the range; -1 if none. */
+    private int scan(int start, int parity) {
         if (free == 0) {
             return -1;
         }
-        int i = cursor;
-        while (true) {
-            int word = i >>> 6;
-            long avail = ~used[word] & (-1L << (i & 63));
+        long mask = parity == ANY ? -1L : ((parity ^ low) & 1) == 0 ? EVEN_BITS : ~EVEN_BITS;
+        int words = used.length;
+        int word = start >>> 6;
+        for (int n = 0; n <= words; n++) {
+            long avail = ~used[word] & mask;
+            if (n == 0) {
+                avail &= -1L << (start & 63);
+            }
             if (avail != 0) {
                 int bit = (word << 6) + Long.numberOfTrailingZeros(avail);
                 if (bit < size) {
-                    return take(bit);
+                    return bit;
                 }
             }
-            i = (word + 1) << 6;
-            if (i >= size) {
-                i = 0;
-            }
+            word = word + 1 == words ? 0 : word + 1;
         }
+        return -1;
     }
 
     private int take(int bit) {

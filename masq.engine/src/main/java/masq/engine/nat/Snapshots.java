@@ -54,6 +54,7 @@ final class Snapshots {
         dto.ports = config.ports();
         dto.mapping = spelt(config.mapping());
         dto.filtering = spelt(config.filtering());
+        dto.portAllocation = spelt(flows.bindings.allocation());
         Map<String, Long> mappings = new TreeMap<>();
         Map<String, Long> free = new TreeMap<>();
         int[] perProtocol = new int[Protocols.COUNT];

@@ -236,7 +236,18 @@ public final class Translator {
      */
     public int reservePort(int protocol) {
         int proto = Protocols.index(protocol);
-        return proto < 0 ? -1 : flows.reservePort(proto);
+        return proto < 0 ? -1 : flows.reservePort(proto, PortAllocator.ANY);
+    }
+
+    /**
+     * As {@link #reservePort(int)}, for a mapping that will serve inside port {@code insidePort}:
+     * for UDP a port of its parity where one is free (RFC 4787 REQ-4), chosen as
+     * {@code ports.allocation} says.
+     */
+    public int reservePortFor(int protocol, int insidePort) {
+        int proto = Protocols.index(protocol);
+        return proto < 0 ? -1 : flows.reservePort(proto, proto == Protocols.UDP && insidePort > 0 ? insidePort & 1
+                : PortAllocator.ANY);
     }
 
     /**
@@ -281,6 +292,11 @@ public final class Translator {
     public TimeoutsDTO setTimeouts(TimeoutsDTO dto) {
         flows.setTimeouts(flows.timeouts().with(dto));
         return flows.timeouts().toDTO();
+    }
+
+    /** How mappings made from now on choose their gateway ports; those that exist keep theirs. */
+    public void setPortAllocation(PortAllocation value) {
+        flows.bindings.setAllocation(value);
     }
 
     /** Removes every mapping (the console's flush). */

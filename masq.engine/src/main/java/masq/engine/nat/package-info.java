@@ -20,9 +20,10 @@
  * <li>Filtering is per session and configurable: endpoint-independent, address-dependent, or
  * address-and-port-dependent (default, the HOWTO's stance; stricter than RFC 4787 REQ-8's
  * recommendation, which it allows). Linux 2.2's UDP "dloose" latching is not reproduced.</li>
- * <li>Ports are allocated by a cursor that moves round the range, so a freed port is reused last
- * (the spirit of RFC 6888 REQ-8, without a timer). Port parity and range preservation
- * (RFC 4787 REQ-3a/REQ-4, both optional) are not attempted: masq ports are always ≥ 1024.</li>
+ * <li>Ports are chosen as {@link masq.engine.nat.PortAllocation} says: by default the inside port
+ * where free (as Linux), else by a cursor that moves round the range, so a freed port is reused
+ * last (the spirit of RFC 6888 REQ-8, without a timer); or always by the cursor (Linux 2.2); or at
+ * random (RFC 6056). UDP parity and the privileged range are kept (RFC 4787 REQ-4, REQ-3a).</li>
  * <li>At a limit (mappings total, per inside host, hosts tracked) or with the range exhausted
  * the new flow is refused, counted, and answered with destination unreachable code 13 (RFC 5508
  * REQ-8; RFC 6888 REQ-11 suggests code 1, the brief chose 13). Nothing live is evicted. Before a

@@ -73,6 +73,26 @@ class GatewaySettingsTest {
     }
 
     @Test
+    void portAllocationIsPreserveUnlessSetAndAppliesLive() {
+        GatewaySettings base = GatewaySettings.parse(seed());
+        assertEquals(masq.engine.nat.PortAllocation.PRESERVE, base.engine().allocation());
+        GatewaySettings random = with("ports.allocation", " Random ");
+        assertEquals(masq.engine.nat.PortAllocation.RANDOM, random.engine().allocation());
+        assertEquals(masq.engine.nat.PortAllocation.SEQUENTIAL,
+                with("ports.allocation", "sequential").engine().allocation());
+        assertTrue(random.sameButLiveKeys(base), "a live key: no engine restart, no mappings flushed");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"linear", "", "preserving", "2"})
+    void aBadPortAllocationIsRefusedNamingTheKey(String value) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> with("ports.allocation", value));
+        assertEquals("masq.gateway: ports.allocation '" + value + "' is not preserve, sequential or random",
+                e.getMessage());
+    }
+
+    @Test
     void oneInterfaceForBothSidesIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> with("inside.interface", "out0"));

@@ -24,6 +24,7 @@ import masq.api.link.Ipv4Receiver;
 import masq.api.link.LinkStatsDTO;
 import masq.engine.nat.Counter;
 import masq.engine.nat.EngineConfig;
+import masq.engine.nat.PortAllocation;
 import masq.engine.nat.Translator;
 import masq.engine.packet.PacketBuilder;
 import masq.engine.packet.TcpHeader;
@@ -41,7 +42,7 @@ class LinkEngineTest {
         FakeLink link = new FakeLink();
         LinkEngine engine = engine(() -> link);
         try {
-            link.arrive(GatewayLink.INSIDE, PacketBuilder.udp(A, 1025, SERVER, 53).payload("q").build());
+            link.arrive(GatewayLink.INSIDE, PacketBuilder.udp(A, 1024, SERVER, 53).payload("q").build());
             waitFor(() -> link.sent.size() == 1, "one datagram sent");
             Sent out = link.sent.get(0);
             assertEquals(GatewayLink.OUTSIDE, out.side);
@@ -61,12 +62,12 @@ class LinkEngineTest {
         FakeLink link = new FakeLink();
         LinkEngine engine = engine(() -> link);
         try {
-            link.arrive(GatewayLink.INSIDE, PacketBuilder.udp(A, 1025, SERVER, 53).build());
+            link.arrive(GatewayLink.INSIDE, PacketBuilder.udp(A, 1024, SERVER, 53).build());
             link.arrive(GatewayLink.OUTSIDE, PacketBuilder.udp(SERVER, 53, "203.0.113.1", 61000).payload("a").build());
             link.arrive(GatewayLink.INSIDE, PacketBuilder.echo(A, "192.168.0.1", 7, 1).build());
             waitFor(() -> link.sent.size() == 3, "three datagrams sent");
             assertEquals(GatewayLink.INSIDE, link.sent.get(1).side);
-            assertArrayEquals(PacketBuilder.udp(SERVER, 53, A, 1025).ttl(63).payload("a").build(), link.sent.get(1).datagram);
+            assertArrayEquals(PacketBuilder.udp(SERVER, 53, A, 1024).ttl(63).payload("a").build(), link.sent.get(1).datagram);
             assertEquals(GatewayLink.INSIDE, link.sent.get(2).side, "the echo reply goes back where it came from");
             assertEquals(0, link.sent.get(2).datagram[20], "ICMP echo reply");
         } finally {
@@ -80,11 +81,11 @@ class LinkEngineTest {
         link.outcome = GatewayLink.NEEDS_FRAGMENTATION;
         LinkEngine engine = engine(() -> link);
         try {
-            link.arrive(GatewayLink.INSIDE, PacketBuilder.udp(A, 1025, SERVER, 53).build());
+            link.arrive(GatewayLink.INSIDE, PacketBuilder.udp(A, 1024, SERVER, 53).build());
             waitFor(() -> engine.sendCounters().snapshot().get("link.send.needs-fragmentation.no-icmp") == 1,
                     "needs-fragmentation counted");
             link.outcome = GatewayLink.NO_ROUTE;
-            link.arrive(GatewayLink.INSIDE, PacketBuilder.udp(A, 1025, SERVER, 53).build());
+            link.arrive(GatewayLink.INSIDE, PacketBuilder.udp(A, 1024, SERVER, 53).build());
             waitFor(() -> engine.sendCounters().snapshot().get("link.send.no-route") == 1, "no-route counted");
         } finally {
             engine.stop();
@@ -98,7 +99,7 @@ class LinkEngineTest {
         link.outsideMtu = 1280;
         LinkEngine engine = engine(() -> link);
         try {
-            byte[] big = PacketBuilder.udp(A, 1025, SERVER, 53).fragmentWord(0x4000).payload(new byte[1400]).build();
+            byte[] big = PacketBuilder.udp(A, 1024, SERVER, 53).fragmentWord(0x4000).payload(new byte[1400]).build();
             link.arrive(GatewayLink.INSIDE, big);
             waitFor(() -> link.sent.size() == 2, "the datagram tried outside, then the error sent inside");
             assertEquals(GatewayLink.OUTSIDE, link.sent.get(0).side);
@@ -148,7 +149,7 @@ class LinkEngineTest {
         link.outsideOutcome = GatewayLink.QUEUED;
         LinkEngine engine = engine(() -> link);
         try {
-            byte[] query = PacketBuilder.udp(A, 1025, SERVER, 53).payload("who is there").build();
+            byte[] query = PacketBuilder.udp(A, 1024, SERVER, 53).payload("who is there").build();
             link.arrive(GatewayLink.INSIDE, query);
             waitFor(() -> link.sent.size() == 1, "the datagram queued outside while ARP resolves");
             link.giveUp(link.sent.get(0));
@@ -222,7 +223,7 @@ class LinkEngineTest {
         try {
             engine.busyPoll(1000);
             waitFor(() -> link.awaits.get() > 2, "waits before any frame");
-            link.arrive(GatewayLink.INSIDE, PacketBuilder.udp(A, 1025, SERVER, 53).build());
+            link.arrive(GatewayLink.INSIDE, PacketBuilder.udp(A, 1024, SERVER, 53).build());
             waitFor(() -> link.sent.size() == 1, "the frame sent");
             int waits = link.awaits.get();
             int polls = link.polls.get();
@@ -240,7 +241,7 @@ class LinkEngineTest {
         FakeLink link = new FakeLink();
         LinkEngine engine = engine(() -> link);
         try {
-            link.arrive(GatewayLink.INSIDE, PacketBuilder.udp(A, 1025, SERVER, 53).build());
+            link.arrive(GatewayLink.INSIDE, PacketBuilder.udp(A, 1024, SERVER, 53).build());
             waitFor(() -> link.sent.size() == 1, "the frame sent");
             int waits = link.awaits.get();
             waitFor(() -> link.awaits.get() > waits + 2, "waits on a frozen clock");
@@ -276,7 +277,7 @@ class LinkEngineTest {
 
     private static Translator translator() {
         return new Translator(EngineConfig.builder().insideAddress("192.168.0.1/24").outsideAddress("203.0.113.1/24")
-                .build(), SECOND);
+                .allocation(PortAllocation.SEQUENTIAL).build(), SECOND);
     }
 
     private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {

@@ -270,9 +270,9 @@ class HelperDispatchTest {
     @Test
     void udpPayloadEditsFixLengthAndChecksum_rfc768() {
         g.install(TestHelpers.replacing("192.168.0.2", "203.0.113.1"), "addr", "udp", 7000);
-        g.expect("udp edit", INSIDE, udp(A, 1025, SERVER, 7000).payload("at 192.168.0.2!").build(), FORWARD_OUTSIDE,
+        g.expect("udp edit", INSIDE, udp(A, 1024, SERVER, 7000).payload("at 192.168.0.2!").build(), FORWARD_OUTSIDE,
                 udp(OUTSIDE, 61000, SERVER, 7000).payload("at 203.0.113.1!").ttl(63).build());
-        g.expect("udp without checksum stays without", INSIDE, udp(A, 1025, SERVER, 7000)
+        g.expect("udp without checksum stays without", INSIDE, udp(A, 1024, SERVER, 7000)
                 .payload("192.168.0.2").noUdpChecksum().build(), FORWARD_OUTSIDE,
                 udp(OUTSIDE, 61000, SERVER, 7000).payload("203.0.113.1").noUdpChecksum().ttl(63).build());
     }
@@ -281,11 +281,11 @@ class HelperDispatchTest {
     void udpGrowthBeyondTheOutgoingMtuIsRefusedAndTheDatagramLeavesUnchanged() {
         g.install(TestHelpers.replacing("AB", "ABCD"), "addr", "udp", 7000);
         String full = "AB" + "x".repeat(1500 - 28 - 2);
-        g.expect("1500 bytes would become 1502", INSIDE, udp(A, 1025, SERVER, 7000).payload(full).build(),
+        g.expect("1500 bytes would become 1502", INSIDE, udp(A, 1024, SERVER, 7000).payload(full).build(),
                 FORWARD_OUTSIDE, udp(OUTSIDE, 61000, SERVER, 7000).payload(full).ttl(63).build());
         assertEquals(1, g.count(Counter.EDIT_REFUSED_MTU));
         String fits = "AB" + "x".repeat(1500 - 28 - 4);
-        g.expect("1498 bytes may become 1500", INSIDE, udp(A, 1025, SERVER, 7000).payload(fits).build(),
+        g.expect("1498 bytes may become 1500", INSIDE, udp(A, 1024, SERVER, 7000).payload(fits).build(),
                 FORWARD_OUTSIDE, udp(OUTSIDE, 61000, SERVER, 7000).payload("ABCD" + fits.substring(2)).ttl(63).build());
     }
 
@@ -319,7 +319,7 @@ class HelperDispatchTest {
     void aFirstFragmentIsNotShownToTheHelper() {
         TestHelpers.Recording helper = TestHelpers.recording();
         g.install(helper, "addr", "udp", 7000);
-        g.out(udp(A, 1025, SERVER, 7000).payload("first part").fragmentWord(0x2000).build());
+        g.out(udp(A, 1024, SERVER, 7000).payload("first part").fragmentWord(0x2000).build());
         assertEquals(FORWARD_OUTSIDE, g.verdict);
         assertTrue(helper.calls.isEmpty());
         assertEquals(1, g.count(Counter.HELPER_SKIPPED_FRAGMENT));

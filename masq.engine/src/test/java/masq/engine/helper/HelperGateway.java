@@ -12,6 +12,7 @@ import masq.api.MasqHelper;
 import masq.engine.helper.HelperEntry.Origin;
 import masq.engine.nat.Counter;
 import masq.engine.nat.EngineConfig;
+import masq.engine.nat.PortAllocation;
 import masq.engine.nat.Translator;
 import masq.engine.packet.PacketBuffer;
 import masq.engine.packet.PacketBuilder;
@@ -43,7 +44,8 @@ final class HelperGateway {
     }
 
     HelperGateway(int mtu, int maxFlows, int maxExpectations) {
-        this(EngineConfig.builder().insideAddress(INSIDE + "/24").outsideAddress(OUTSIDE + "/24").build(), mtu,
+        this(EngineConfig.builder().insideAddress(INSIDE + "/24").outsideAddress(OUTSIDE + "/24")
+                .allocation(PortAllocation.SEQUENTIAL).build(), mtu,
                 maxFlows, maxExpectations);
     }
 

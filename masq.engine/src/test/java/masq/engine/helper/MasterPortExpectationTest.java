@@ -26,6 +26,7 @@ import masq.api.Verdict;
 import masq.api.admin.MappingDTO;
 import masq.engine.nat.Counter;
 import masq.engine.nat.EngineConfig;
+import masq.engine.nat.PortAllocation;
 import masq.engine.nat.Mapping;
 import masq.engine.nat.Timeouts;
 import masq.engine.nat.Translator;
@@ -40,7 +41,7 @@ class MasterPortExpectationTest {
 
     private static HelperGateway gateway(Mapping mapping) {
         return new HelperGateway(EngineConfig.builder().insideAddress(INSIDE + "/24").outsideAddress(OUTSIDE + "/24")
-                .mapping(mapping).build());
+                .allocation(PortAllocation.SEQUENTIAL).mapping(mapping).build());
     }
 
     /** A "quake" helper on udp/26000 registering {@code how} on each inbound "ACCEPT". */
@@ -58,7 +59,7 @@ class MasterPortExpectationTest {
     }
 
     private void connect(HelperGateway g) {
-        g.expect("connect", 0, udp(A, 27001, SERVER, 26000).payload("CONNECT").build(), FORWARD_OUTSIDE,
+        g.expect("connect", 0, udp(A, 27000, SERVER, 26000).payload("CONNECT").build(), FORWARD_OUTSIDE,
                 udp(OUTSIDE, 61000, SERVER, 26000).payload("CONNECT").ttl(63).build());
         g.in(udp(SERVER, 26000, OUTSIDE, 61000).payload("ACCEPT").build());
     }
@@ -78,8 +79,8 @@ class MasterPortExpectationTest {
         connect(g);
         assertEquals(List.of(61000), registered, "the master's own port");
         g.expect("server talks first from its new port", OUT, udp(SERVER, 26001, OUTSIDE, 61000).payload("s").build(),
-                FORWARD_INSIDE, udp(SERVER, 26001, A, 27001).payload("s").ttl(63).build());
-        g.expect("client answers", 0, udp(A, 27001, SERVER, 26001).build(), FORWARD_OUTSIDE,
+                FORWARD_INSIDE, udp(SERVER, 26001, A, 27000).payload("s").ttl(63).build());
+        g.expect("client answers", 0, udp(A, 27000, SERVER, 26001).build(), FORWARD_OUTSIDE,
                 udp(OUTSIDE, 61000, SERVER, 26001).ttl(63).build());
         assertEquals(rows(g).stream().filter(m -> m.remotePort == 26000).findFirst().orElseThrow().id,
                 masterIdOf(g, 26001), "linked to the connect flow");
@@ -102,22 +103,22 @@ class MasterPortExpectationTest {
         HelperGateway g = gateway(Mapping.ADDRESS_AND_PORT_DEPENDENT);
         quake(g, c -> onMastersPort(c, 26001));
         connect(g);
-        g.expect("client first, to the new port", 0, udp(A, 27001, SERVER, 26001).payload("c").build(),
+        g.expect("client first, to the new port", 0, udp(A, 27000, SERVER, 26001).payload("c").build(),
                 FORWARD_OUTSIDE, udp(OUTSIDE, 61000, SERVER, 26001).payload("c").ttl(63).build());
         g.expect("server", OUT, udp(SERVER, 26001, OUTSIDE, 61000).build(), FORWARD_INSIDE,
-                udp(SERVER, 26001, A, 27001).ttl(63).build());
+                udp(SERVER, 26001, A, 27000).ttl(63).build());
         assertEquals(1, g.count(Counter.EXPECT_MATCHED));
         assertTrue(masterIdOf(g, 26001) != 0, "linked to the connect flow");
-        g.expect("another server still gets its own port", 0, udp(A, 27001, SERVER2, 26000).build(),
-                FORWARD_OUTSIDE, udp(OUTSIDE, 61001, SERVER2, 26000).ttl(63).build());
+        g.expect("another server still gets its own port", 0, udp(A, 27000, SERVER2, 26000).build(),
+                FORWARD_OUTSIDE, udp(OUTSIDE, 61002, SERVER2, 26000).ttl(63).build());
     }
 
     @Test
     void withoutTheHelperPortDependentMappingMovesTheClientToAnotherPort() {
         HelperGateway g = gateway(Mapping.ADDRESS_AND_PORT_DEPENDENT);
         connect(g);
-        g.expect("Linux 2.2 without ip_masq_quake", 0, udp(A, 27001, SERVER, 26001).build(), FORWARD_OUTSIDE,
-                udp(OUTSIDE, 61001, SERVER, 26001).ttl(63).build());
+        g.expect("Linux 2.2 without ip_masq_quake", 0, udp(A, 27000, SERVER, 26001).build(), FORWARD_OUTSIDE,
+                udp(OUTSIDE, 61002, SERVER, 26001).ttl(63).build());
     }
 
     @Test
@@ -141,7 +142,7 @@ class MasterPortExpectationTest {
             int otherTransport = c.expect(Transport.TCP).remotePort(26001).portPolicy(PortPolicy.MASTER).register();
             int otherInsidePort = c.expect(Transport.UDP).remotePort(26001).insideTarget(ip(A), 27002)
                     .portPolicy(PortPolicy.MASTER).register();
-            int otherHost = c.expect(Transport.UDP).remotePort(26001).insideTarget(ip(B), 27001)
+            int otherHost = c.expect(Transport.UDP).remotePort(26001).insideTarget(ip(B), 27000)
                     .portPolicy(PortPolicy.MASTER).register();
             return fromInside + otherTransport + otherInsidePort + otherHost;
         });
@@ -158,10 +159,10 @@ class MasterPortExpectationTest {
         connect(g);
         g.advanceSeconds(130); // the expectation's 120 s are up, the flow's 300 s are not
         assertTrue(g.dispatch.expectations(g.now).isEmpty());
-        g.expect("another host does not get the master's port", 0, udp(B, 27001, SERVER2, 26000).build(),
-                FORWARD_OUTSIDE, udp(OUTSIDE, 61001, SERVER2, 26000).ttl(63).build());
+        g.expect("another host does not get the master's port", 0, udp(B, 27000, SERVER2, 26000).build(),
+                FORWARD_OUTSIDE, udp(OUTSIDE, 61002, SERVER2, 26000).ttl(63).build());
         g.expect("the master still works", OUT, udp(SERVER, 26000, OUTSIDE, 61000).build(), FORWARD_INSIDE,
-                udp(SERVER, 26000, A, 27001).ttl(63).build());
+                udp(SERVER, 26000, A, 27000).ttl(63).build());
         g.advanceSeconds(2 * Timeouts.UDP_SECONDS);
         assertEquals(0, g.translator.mappingCount());
         g.out(udp(B, 1, SERVER, 1).build());

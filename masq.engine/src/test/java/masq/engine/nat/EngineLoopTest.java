@@ -24,7 +24,7 @@ class EngineLoopTest {
                 (verdict, p) -> emitted.add(verdict + " " + Thread.currentThread().getName()), clock::get, 64);
         loop.start();
         try {
-            byte[] d = PacketBuilder.udp(TestGateway.A, 1025, TestGateway.SERVER, 53).build();
+            byte[] d = PacketBuilder.udp(TestGateway.A, 1024, TestGateway.SERVER, 53).build();
             PacketBuffer p = new PacketBuffer(2048);
             p.set(d, 0, d.length);
             assertTrue(loop.offer(Translator.INSIDE, p));

@@ -105,10 +105,10 @@ class ExtensionPointsTest {
         g.out(tcp(A, 40000, SERVER, 21).flags(TcpHeader.SYN).build());
         g.in(tcp(SERVER, 21, OUTSIDE, 61000).payload("220 ready\r\n").build());
         g.out(tcp(A, 40000, SERVER, 21).payload("USER x\r\n").build());
-        g.out(udp(A, 1025, SERVER, 53).payload("no helper").build());
+        g.out(udp(A, 1024, SERVER, 53).payload("no helper").build());
         g.advanceSeconds(Timeouts.TCP_ESTABLISHED_SECONDS);
         assertEquals(List.of("created 6 40000->61000 to 21", "in 220 ready\r\n", "out USER x\r\n",
-                "created 17 1025->61000 to 53", "removed helper 3"), hook.calls);
+                "created 17 1024->61000 to 53", "removed helper 3"), hook.calls);
     }
 
     @Test

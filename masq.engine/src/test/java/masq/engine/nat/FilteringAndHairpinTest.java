@@ -19,7 +19,7 @@ class FilteringAndHairpinTest {
 
     private static TestGateway gateway(Filtering filtering) {
         TestGateway g = new TestGateway(TestGateway.base().filtering(filtering).build());
-        g.out(udp(A, 1025, SERVER, 53).build());
+        g.out(udp(A, 1024, SERVER, 53).build());
         return g;
     }
 
@@ -27,7 +27,7 @@ class FilteringAndHairpinTest {
     @DisplayName("RFC 4787 REQ-8: address-and-port-dependent filtering (default) admits only the exact remote")
     void rfc4787_req8_addressAndPortDependentFiltering() {
         TestGateway g = gateway(Filtering.ADDRESS_AND_PORT_DEPENDENT);
-        g.expect(1, udp(SERVER, 53, OUTSIDE, 61000).build(), FORWARD_INSIDE, udp(SERVER, 53, A, 1025).ttl(63).build());
+        g.expect(1, udp(SERVER, 53, OUTSIDE, 61000).build(), FORWARD_INSIDE, udp(SERVER, 53, A, 1024).ttl(63).build());
         g.expectDrop(1, udp(SERVER, 54, OUTSIDE, 61000).build(), Counter.DROP_FILTERED);
         g.expectDrop(1, udp(SERVER2, 53, OUTSIDE, 61000).build(), Counter.DROP_FILTERED);
     }
@@ -36,7 +36,7 @@ class FilteringAndHairpinTest {
     @DisplayName("RFC 4787 REQ-8: address-dependent filtering admits any port of a contacted address")
     void rfc4787_req8_addressDependentFiltering() {
         TestGateway g = gateway(Filtering.ADDRESS_DEPENDENT);
-        g.expect(1, udp(SERVER, 54, OUTSIDE, 61000).build(), FORWARD_INSIDE, udp(SERVER, 54, A, 1025).ttl(63).build());
+        g.expect(1, udp(SERVER, 54, OUTSIDE, 61000).build(), FORWARD_INSIDE, udp(SERVER, 54, A, 1024).ttl(63).build());
         g.expectDrop(1, udp(SERVER2, 53, OUTSIDE, 61000).build(), Counter.DROP_FILTERED);
     }
 
@@ -45,7 +45,7 @@ class FilteringAndHairpinTest {
     void rfc4787_req8_endpointIndependentFiltering() {
         TestGateway g = gateway(Filtering.ENDPOINT_INDEPENDENT);
         g.expect(1, udp(SERVER2, 999, OUTSIDE, 61000).build(), FORWARD_INSIDE,
-                udp(SERVER2, 999, A, 1025).ttl(63).build());
+                udp(SERVER2, 999, A, 1024).ttl(63).build());
         assertEquals(2, g.translator.mappingCount());
     }
 
@@ -89,7 +89,7 @@ class FilteringAndHairpinTest {
     void hairpinningRespectsTheDefaultFilter() {
         TestGateway g = new TestGateway();
         g.out(udp(B, 2000, SERVER, 3478).build());
-        g.expectDrop(0, udp(A, 1025, OUTSIDE, 61000).build(), Counter.DROP_FILTERED);
+        g.expectDrop(0, udp(A, 1024, OUTSIDE, 61000).build(), Counter.DROP_FILTERED);
     }
 
     @Test
@@ -97,8 +97,8 @@ class FilteringAndHairpinTest {
         TestGateway g = new TestGateway();
         g.expectDrop(0, udp("10.0.0.5", 1025, SERVER, 53).build(), Counter.DROP_NOT_INSIDE_NETWORK);
         TestGateway g2 = new TestGateway(TestGateway.base().insideNetwork("10.0.0.0/8").build());
-        g2.expect(0, udp("10.0.0.5", 1025, SERVER, 53).build(), FORWARD_OUTSIDE,
+        g2.expect(0, udp("10.0.0.5", 1024, SERVER, 53).build(), FORWARD_OUTSIDE,
                 udp(OUTSIDE, 61000, SERVER, 53).ttl(63).build());
-        g2.expectDrop(0, udp(A, 1025, SERVER, 53).build(), Counter.DROP_NOT_INSIDE_NETWORK);
+        g2.expectDrop(0, udp(A, 1024, SERVER, 53).build(), Counter.DROP_NOT_INSIDE_NETWORK);
     }
 }

@@ -37,7 +37,7 @@ class FragmentsTest {
     }
 
     private static byte[][] outbound() {
-        return split(udp(A, 1025, SERVER, 5000).id(0x777).payload(DATA).build(), 24);
+        return split(udp(A, 1024, SERVER, 5000).id(0x777).payload(DATA).build(), 24);
     }
 
     private static byte[][] outboundExpected() {
@@ -69,9 +69,9 @@ class FragmentsTest {
     @Test
     void inboundFragmentsInReverseOrder() {
         TestGateway g = new TestGateway();
-        g.out(udp(A, 1025, SERVER, 5000).build());
+        g.out(udp(A, 1024, SERVER, 5000).build());
         byte[][] reply = split(udp(SERVER, 5000, OUTSIDE, 61000).id(9).payload(DATA).build(), 16);
-        byte[][] expected = split(udp(SERVER, 5000, A, 1025).id(9).payload(DATA).ttl(63).build(), 16);
+        byte[][] expected = split(udp(SERVER, 5000, A, 1024).id(9).payload(DATA).ttl(63).build(), 16);
         g.run(1, reply[1]);
         assertEquals(HELD, g.verdict);
         g.expect(1, reply[0], FORWARD_INSIDE, expected[0]);
@@ -92,10 +92,10 @@ class FragmentsTest {
     void heldFragmentsAreBounded() {
         TestGateway g = new TestGateway(TestGateway.base().fragments(16, 2, 30).build());
         for (int id = 1; id <= 2; id++) {
-            g.run(0, split(udp(A, 1025, SERVER, 5000).id(id).payload(DATA).build(), 24)[1]);
+            g.run(0, split(udp(A, 1024, SERVER, 5000).id(id).payload(DATA).build(), 24)[1]);
             assertEquals(HELD, g.verdict);
         }
-        g.expectDrop(0, split(udp(A, 1025, SERVER, 5000).id(3).payload(DATA).build(), 24)[1],
+        g.expectDrop(0, split(udp(A, 1024, SERVER, 5000).id(3).payload(DATA).build(), 24)[1],
                 Counter.DROP_FRAGMENT_LIMIT);
     }
 
@@ -114,7 +114,7 @@ class FragmentsTest {
     void rfc4787_req14a_fragmentFloodDoesNotImpairOtherTraffic() {
         TestGateway g = new TestGateway(TestGateway.base().fragments(4, 4, 30).build());
         for (int id = 1; id <= 100; id++) {
-            g.run(0, split(udp(A, 1025, SERVER, 5000).id(id).payload(DATA).build(), 24)[1]);
+            g.run(0, split(udp(A, 1024, SERVER, 5000).id(id).payload(DATA).build(), 24)[1]);
         }
         g.expect(0, udp(A, 1026, SERVER, 53).build(), FORWARD_OUTSIDE, udp(OUTSIDE, 61000, SERVER, 53).ttl(63).build());
     }

@@ -31,7 +31,7 @@ class GatewayIcmpTest {
     @Test
     void timeExceededInboundFromOutsideAddress() {
         TestGateway g = new TestGateway();
-        g.out(udp(A, 1025, SERVER, 53).build());
+        g.out(udp(A, 1024, SERVER, 53).build());
         byte[] reply = udp(SERVER, 53, OUTSIDE, 61000).ttl(1).build();
         g.expect(1, reply, REPLY, error(OUTSIDE, SERVER, 11, 0, reply, 28).id(0).build());
     }
@@ -39,17 +39,17 @@ class GatewayIcmpTest {
     @Test
     void ttlTwoIsForwardedWithTtlOne() {
         TestGateway g = new TestGateway();
-        g.out(udp(A, 1025, SERVER, 53).build());
+        g.out(udp(A, 1024, SERVER, 53).build());
         g.expect(1, udp(SERVER, 53, OUTSIDE, 61000).ttl(2).build(), FORWARD_INSIDE,
-                udp(SERVER, 53, A, 1025).ttl(1).build());
+                udp(SERVER, 53, A, 1024).ttl(1).build());
     }
 
     @Test
     void noErrorAboutAnError() {
         TestGateway g = new TestGateway();
-        byte[] quoted = udp(SERVER, 53, A, 1025).build();
+        byte[] quoted = udp(SERVER, 53, A, 1024).build();
         g.expectDrop(0, error(A, SERVER, 3, 3, quoted, 28).ttl(1).build(), Counter.DROP_ICMP_ERROR_NO_MAPPING);
-        g.out(udp(A, 1025, SERVER, 53).build());
+        g.out(udp(A, 1024, SERVER, 53).build());
         byte[] delivered = g.in(udp(SERVER, 53, OUTSIDE, 61000).build());
         g.expectDrop(0, error(A, SERVER, 3, 3, delivered, 28).ttl(1).build(), Counter.DROP_TTL_EXPIRED);
         assertEquals(0, g.count(Counter.SENT_TIME_EXCEEDED));

@@ -36,7 +36,7 @@ class HostileIpTcpTest {
     private static final byte[] NOP4 = {1, 1, 1, 1};
 
     private static byte[] udpWithOptions(byte... options) {
-        return udp(A, 1025, SERVER, 53).ipOptions(options).payload("query").build();
+        return udp(A, 1024, SERVER, 53).ipOptions(options).payload("query").build();
     }
 
     // ---- IP options
@@ -88,7 +88,7 @@ class HostileIpTcpTest {
         TestGateway g = new TestGateway();
         byte[] route = {1, (byte) type, 7, 4, 10, 0, 0, 1};
         g.expectDrop(INSIDE, udpWithOptions(route), Counter.DROP_SOURCE_ROUTE);
-        g.out(udp(A, 1025, SERVER, 53).build());
+        g.out(udp(A, 1024, SERVER, 53).build());
         g.expectDrop(Translator.OUTSIDE, udp(SERVER, 53, OUTSIDE, 61000).ipOptions(route).build(),
                 Counter.DROP_SOURCE_ROUTE);
     }
@@ -153,7 +153,7 @@ class HostileIpTcpTest {
     }
 
     private static byte[] datagram() {
-        return udp(A, 1025, SERVER, 5000).id(0x4242).payload(DATA).build();
+        return udp(A, 1024, SERVER, 5000).id(0x4242).payload(DATA).build();
     }
 
     @Test
@@ -189,7 +189,7 @@ class HostileIpTcpTest {
     @Test
     void fragmentsInAnyOrderWithoutOverlapPass() {
         TestGateway g = new TestGateway();
-        byte[] d = udp(A, 1025, SERVER, 5000).id(0x99).payload(DATA + DATA).build();
+        byte[] d = udp(A, 1024, SERVER, 5000).id(0x99).payload(DATA + DATA).build();
         int end = d.length - 20;
         g.out(fragment(d, 0, 16, true));
         assertEquals(FORWARD_OUTSIDE, g.verdict);
@@ -205,7 +205,7 @@ class HostileIpTcpTest {
     @Test
     void tooManyDisjointPiecesAreRefusedAsALimit() {
         TestGateway g = new TestGateway();
-        byte[] d = udp(A, 1025, SERVER, 5000).id(0x55).payload(new byte[8 * 80]).build();
+        byte[] d = udp(A, 1024, SERVER, 5000).id(0x55).payload(new byte[8 * 80]).build();
         g.out(fragment(d, 0, 8, true));
         // 8-byte pieces with gaps between them: one more disjoint range each
         for (int i = 1; i < 16; i++) {

@@ -23,7 +23,7 @@ public class HotPathAllocationTest {
         TestGateway g = new TestGateway();
         byte[] out = PacketBuilder.tcp(A, 40000, SERVER, 80).payload(new byte[10]).build();
         byte[] in = PacketBuilder.tcp(SERVER, 80, OUTSIDE, 61000).flags(TcpHeader.ACK).payload(new byte[10]).build();
-        byte[] udpOut = PacketBuilder.udp(A, 1025, SERVER, 53).payload(new byte[18]).build();
+        byte[] udpOut = PacketBuilder.udp(A, 1024, SERVER, 53).payload(new byte[18]).build();
         byte[] udpIn = PacketBuilder.udp(SERVER, 53, OUTSIDE, 61000).payload(new byte[18]).build();
         PacketBuffer p = new PacketBuffer(2048);
         Translator t = g.translator;
@@ -43,7 +43,7 @@ public class HotPathAllocationTest {
         TestGateway g = new TestGateway();
         byte[] out = PacketBuilder.partial(PacketBuilder.tcp(A, 40000, SERVER, 80).payload(new byte[10]).build());
         byte[] in = PacketBuilder.partial(PacketBuilder.tcp(SERVER, 80, OUTSIDE, 61000).payload(new byte[1400]).build());
-        byte[] udpOut = PacketBuilder.partial(PacketBuilder.udp(A, 1025, SERVER, 53).payload(new byte[18]).build());
+        byte[] udpOut = PacketBuilder.partial(PacketBuilder.udp(A, 1024, SERVER, 53).payload(new byte[18]).build());
         byte[] udpIn = PacketBuilder.partial(PacketBuilder.udp(SERVER, 53, OUTSIDE, 61000).payload(new byte[18]).build());
         byte[] superFrame = PacketBuilder.partial(PacketBuilder.tcp(SERVER, 80, OUTSIDE, 61000)
                 .payload(new byte[20000]).build());

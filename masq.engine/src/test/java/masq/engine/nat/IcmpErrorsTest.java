@@ -75,7 +75,7 @@ class IcmpErrorsTest {
     @DisplayName("RFC 5508 REQ-4: an error quoting a remote the mapping never sent to is dropped")
     void rfc5508_req4_errorForOtherRemoteDropped() {
         TestGateway g = new TestGateway();
-        g.out(udp(A, 1025, SERVER, 53).build());
+        g.out(udp(A, 1024, SERVER, 53).build());
         byte[] other = udp(OUTSIDE, 61000, "198.51.100.200", 53).build();
         g.expectDrop(1, error(ROUTER, OUTSIDE, 3, 3, other, 28).build(), Counter.DROP_ICMP_ERROR_NO_MAPPING);
     }
@@ -84,7 +84,7 @@ class IcmpErrorsTest {
     @DisplayName("RFC 5508 REQ-5 / RFC 5382 REQ-9: error from inside leaves from the outside address")
     void rfc5508_req5_outboundError() {
         TestGateway g = new TestGateway();
-        g.out(udp(A, 1025, SERVER, 53).build());
+        g.out(udp(A, 1024, SERVER, 53).build());
         byte[] delivered = g.in(udp(SERVER, 53, OUTSIDE, 61000).payload("hello").build());
         byte[] expectedQuote = udp(SERVER, 53, OUTSIDE, 61000).payload("hello").ttl(63).build();
         g.expect(0, error(A, SERVER, 3, 3, delivered, 28).build(), FORWARD_OUTSIDE,
@@ -95,7 +95,7 @@ class IcmpErrorsTest {
     @DisplayName("RFC 5508 REQ-3: bad ICMP checksum dropped")
     void rfc5508_req3_badIcmpChecksum() {
         TestGateway g = new TestGateway();
-        byte[] sent = g.out(udp(A, 1025, SERVER, 53).build());
+        byte[] sent = g.out(udp(A, 1024, SERVER, 53).build());
         byte[] err = error(ROUTER, OUTSIDE, 3, 3, sent, 28).build();
         err[22] ^= 0x01;
         g.expectDrop(1, err, Counter.ICMP_BAD_CHECKSUM);
@@ -105,7 +105,7 @@ class IcmpErrorsTest {
     @DisplayName("RFC 5508 REQ-3a: bad embedded IP checksum dropped")
     void rfc5508_req3a_badEmbeddedIpChecksum() {
         TestGateway g = new TestGateway();
-        byte[] sent = g.out(udp(A, 1025, SERVER, 53).build());
+        byte[] sent = g.out(udp(A, 1024, SERVER, 53).build());
         sent[10] ^= 0x01;
         g.expectDrop(1, error(ROUTER, OUTSIDE, 3, 3, sent, 28).build(), Counter.ICMP_EMBEDDED_BAD_CHECKSUM);
     }
@@ -115,8 +115,8 @@ class IcmpErrorsTest {
     void rfc5508_req3b_embeddedOptionsSkipped() {
         TestGateway g = new TestGateway();
         byte[] options = {1, 1, 1, 0, 1, 1, 1, 0};
-        byte[] sent = g.out(udp(A, 1025, SERVER, 53).ipOptions(options).build());
-        byte[] original = udp(A, 1025, SERVER, 53).ipOptions(options).ttl(63).build();
+        byte[] sent = g.out(udp(A, 1024, SERVER, 53).ipOptions(options).build());
+        byte[] original = udp(A, 1024, SERVER, 53).ipOptions(options).ttl(63).build();
         g.expect(1, error(ROUTER, OUTSIDE, 3, 3, sent, 36).build(), FORWARD_INSIDE,
                 error(ROUTER, A, 3, 3, original, 36).ttl(63).build());
     }
@@ -125,7 +125,7 @@ class IcmpErrorsTest {
     @DisplayName("RFC 5508 REQ-6 / RFC 4787 REQ-12 / RFC 5382 REQ-10: errors neither refresh nor end a mapping")
     void rfc5508_req6_errorsDoNotRefresh() {
         TestGateway g = new TestGateway();
-        byte[] sent = g.out(udp(A, 1025, SERVER, 53).build());
+        byte[] sent = g.out(udp(A, 1024, SERVER, 53).build());
         g.advanceSeconds(200);
         g.in(error(ROUTER, OUTSIDE, 3, 3, sent, 28).build());
         assertEquals(FORWARD_INSIDE, g.verdict);
@@ -139,9 +139,9 @@ class IcmpErrorsTest {
     void rfc5508_req7_hairpinnedError() {
         TestGateway g = new TestGateway(TestGateway.base().filtering(Filtering.ENDPOINT_INDEPENDENT).build());
         g.out(udp(B, 2000, SERVER, 53).build());
-        byte[] toB = g.out(udp(A, 1025, OUTSIDE, 61000).build());
+        byte[] toB = g.out(udp(A, 1024, OUTSIDE, 61000).build());
         assertEquals(FORWARD_INSIDE, g.verdict);
-        byte[] originalFromA = udp(A, 1025, OUTSIDE, 61000).ttl(63).build();
+        byte[] originalFromA = udp(A, 1024, OUTSIDE, 61000).ttl(63).build();
         g.expect(0, error(B, OUTSIDE, 3, 3, toB, 28).build(), FORWARD_INSIDE,
                 error(OUTSIDE, A, 3, 3, originalFromA, 28).ttl(63).build());
     }
@@ -150,9 +150,9 @@ class IcmpErrorsTest {
     @DisplayName("RFC 5508 REQ-3c: the quoted transport checksum is not validated")
     void rfc5508_req3c_quotedTransportChecksumNotValidated() {
         TestGateway g = new TestGateway();
-        byte[] sent = g.out(udp(A, 1025, SERVER, 53).payload("abcdefgh").build());
+        byte[] sent = g.out(udp(A, 1024, SERVER, 53).payload("abcdefgh").build());
         sent[25] ^= 0x01;
-        byte[] original = udp(A, 1025, SERVER, 53).payload("abcdefgh").ttl(63).build();
+        byte[] original = udp(A, 1024, SERVER, 53).payload("abcdefgh").ttl(63).build();
         original[25] ^= 0x01;
         g.expect(1, error(ROUTER, OUTSIDE, 3, 3, sent, 28).build(), FORWARD_INSIDE,
                 error(ROUTER, A, 3, 3, original, 28).ttl(63).build());
@@ -161,7 +161,7 @@ class IcmpErrorsTest {
     @Test
     void truncatedEmbeddedHeaderDropped() {
         TestGateway g = new TestGateway();
-        byte[] sent = g.out(udp(A, 1025, SERVER, 53).build());
+        byte[] sent = g.out(udp(A, 1024, SERVER, 53).build());
         g.expectDrop(1, error(ROUTER, OUTSIDE, 3, 3, sent, 24).build(), Counter.ICMP_EMBEDDED_TRUNCATED);
         g.expectDrop(1, error(ROUTER, OUTSIDE, 3, 3, sent, 10).build(), Counter.ICMP_EMBEDDED_TRUNCATED);
     }
@@ -169,7 +169,7 @@ class IcmpErrorsTest {
     @Test
     void embeddedBadIhlDropped() {
         TestGateway g = new TestGateway();
-        byte[] sent = g.out(udp(A, 1025, SERVER, 53).build());
+        byte[] sent = g.out(udp(A, 1024, SERVER, 53).build());
         sent[0] = 0x44;
         g.expectDrop(1, error(ROUTER, OUTSIDE, 3, 3, sent, 28).build(), Counter.ICMP_EMBEDDED_BAD_HEADER);
         sent[0] = 0x4f;
@@ -179,7 +179,7 @@ class IcmpErrorsTest {
     @Test
     void embeddedUnknownProtocolDropped() {
         TestGateway g = new TestGateway();
-        byte[] sent = g.out(udp(A, 1025, SERVER, 53).build());
+        byte[] sent = g.out(udp(A, 1024, SERVER, 53).build());
         sent[9] = 47;
         masq.engine.packet.Ipv4Header.updateChecksum(sent, 0);
         g.expectDrop(1, error(ROUTER, OUTSIDE, 3, 3, sent, 28).build(), Counter.DROP_ICMP_ERROR_NO_MAPPING);

@@ -40,12 +40,12 @@ class LimitsAndTimeoutsTest {
     @DisplayName("RFC 6888 REQ-4: per-inside-host limit")
     void rfc6888_req4_perHostLimit() {
         TestGateway g = new TestGateway(TestGateway.base().limits(100, 2, 10).build());
-        g.out(udp(A, 1, SERVER, 53).build());
-        g.out(udp(A, 2, SERVER, 53).build());
-        g.run(0, udp(A, 3, SERVER, 53).build());
+        g.out(udp(A, 2000, SERVER, 53).build());
+        g.out(udp(A, 2002, SERVER, 53).build());
+        g.run(0, udp(A, 2004, SERVER, 53).build());
         assertEquals(REPLY, g.verdict);
         assertEquals(1, g.count(Counter.DROP_LIMIT_HOST));
-        g.expect(0, udp(B, 3, SERVER, 53).build(), FORWARD_OUTSIDE, udp(OUTSIDE, 61002, SERVER, 53).ttl(63).build());
+        g.expect(0, udp(B, 2004, SERVER, 53).build(), FORWARD_OUTSIDE, udp(OUTSIDE, 61004, SERVER, 53).ttl(63).build());
     }
 
     @Test
@@ -71,9 +71,9 @@ class LimitsAndTimeoutsTest {
     @Test
     void portExhaustionCountedPerProtocol() {
         TestGateway g = new TestGateway(TestGateway.base().ports(30000, 30001).build());
-        g.out(udp(A, 1, SERVER, 53).build());
-        g.out(udp(A, 2, SERVER, 53).build());
-        g.run(0, udp(A, 3, SERVER, 53).build());
+        g.out(udp(A, 2000, SERVER, 53).build());
+        g.out(udp(A, 2002, SERVER, 53).build());
+        g.run(0, udp(A, 2004, SERVER, 53).build());
         assertEquals(REPLY, g.verdict);
         assertEquals(1, g.count(Counter.PORTS_EXHAUSTED_UDP));
         g.run(0, echo(A, SERVER, 1, 1).build());
@@ -88,13 +88,13 @@ class LimitsAndTimeoutsTest {
     @Test
     void expiryFreesThePortForReuse() {
         TestGateway g = new TestGateway(TestGateway.base().ports(30000, 30000).build());
-        g.out(udp(A, 1, SERVER, 53).build());
-        g.run(0, udp(A, 2, SERVER, 53).build());
+        g.out(udp(A, 2000, SERVER, 53).build());
+        g.run(0, udp(A, 2002, SERVER, 53).build());
         assertEquals(REPLY, g.verdict);
         g.advanceSeconds(Timeouts.UDP_SECONDS);
         assertEquals(0, g.translator.mappingCount());
         assertEquals(1, g.count(Counter.MAPPINGS_EXPIRED));
-        g.expect(0, udp(A, 2, SERVER, 53).build(), FORWARD_OUTSIDE, udp(OUTSIDE, 30000, SERVER, 53).ttl(63).build());
+        g.expect(0, udp(A, 2002, SERVER, 53).build(), FORWARD_OUTSIDE, udp(OUTSIDE, 30000, SERVER, 53).ttl(63).build());
     }
 
     @Test

@@ -29,7 +29,7 @@ class MalformedInputTest {
     private static final int OUT = Translator.OUTSIDE;
 
     private static byte[] udpOut() {
-        return udp(A, 1025, SERVER, 53).payload("payload!").build();
+        return udp(A, 1024, SERVER, 53).payload("payload!").build();
     }
 
     private static byte[] tcpOut(byte... options) {
@@ -136,7 +136,7 @@ class MalformedInputTest {
                         mutate(udp(OUTSIDE, 61000, SERVER, 53).build(), b -> b[0] = 0x60), 28).build(),
                         Counter.ICMP_EMBEDDED_BAD_HEADER),
                 Arguments.of("ICMP error from inside quoting 27 bytes", IN, error(A, SERVER, 3, 3,
-                        udp(SERVER, 53, A, 1025).build(), 27).build(), Counter.ICMP_EMBEDDED_TRUNCATED),
+                        udp(SERVER, 53, A, 1024).build(), 27).build(), Counter.ICMP_EMBEDDED_TRUNCATED),
                 Arguments.of("ICMP error quoting another address", OUT, error(SERVER, OUTSIDE, 3, 3,
                         udp("203.0.113.9", 61000, SERVER, 53).build(), 28).build(), Counter.DROP_ICMP_ERROR_NO_MAPPING),
                 Arguments.of("GRE", IN, mutateIp(udpOut(), b -> b[9] = 47), Counter.DROP_PROTOCOL),
@@ -148,7 +148,7 @@ class MalformedInputTest {
     @MethodSource("cases")
     void droppedAndCounted(String name, int side, byte[] datagram, Counter counter) {
         TestGateway g = new TestGateway();
-        g.out(udp(A, 1025, SERVER, 53).build());
+        g.out(udp(A, 1024, SERVER, 53).build());
         int before = g.translator.mappingCount();
         g.expectDrop(side, datagram, counter);
         assertEquals(before, g.translator.mappingCount(), "no mapping created");

@@ -31,7 +31,7 @@ class OffloadTest {
     }
 
     private static byte[] udpOut() {
-        return PacketBuilder.udp(A, 1025, SERVER, 53).payload("query").build();
+        return PacketBuilder.udp(A, 1024, SERVER, 53).payload("query").build();
     }
 
     private static byte[] udpIn() {
@@ -168,7 +168,7 @@ class OffloadTest {
 
     @Test
     void aUdpSuperFrameIsDroppedForItsUnknownSegmentSize() {
-        PacketBuffer p = buffer(PacketBuilder.udp(A, 1025, SERVER, 443).payload(new byte[8000]).build());
+        PacketBuffer p = buffer(PacketBuilder.udp(A, 1024, SERVER, 443).payload(new byte[8000]).build());
         assertEquals(Translator.FORWARD_OUTSIDE, g.translator.process(Translator.INSIDE, p, g.now));
         assertEquals(0, g.translator.superFrame(p, 1500));
         assertEquals(1, g.count(Counter.DROP_GSO_UDP));

@@ -23,7 +23,7 @@ class SnapshotsTest {
         TestGateway g = new TestGateway();
         g.out(tcp(A, 40000, SERVER, 80).flags(TcpHeader.SYN).build());
         g.in(tcp(SERVER, 80, OUTSIDE, 61000).flags(TcpHeader.SYN | TcpHeader.ACK).build());
-        g.out(udp(A, 1025, SERVER, 53).build());
+        g.out(udp(A, 1024, SERVER, 53).build());
         g.out(echo(A, SERVER, 0x200, 1).build());
         g.advanceSeconds(10);
         List<MappingDTO> rows = g.translator.mappings(100, i -> "x");
@@ -49,8 +49,8 @@ class SnapshotsTest {
     @Test
     void statusCountsMappingsAndFreePorts() {
         TestGateway g = new TestGateway();
-        g.out(udp(A, 1025, SERVER, 53).build());
-        g.out(udp(A, 1025, "198.51.100.10", 53).build());
+        g.out(udp(A, 1024, SERVER, 53).build());
+        g.out(udp(A, 1024, "198.51.100.10", 53).build());
         StatusDTO status = g.translator.status();
         assertEquals("192.168.0.1/24", status.insideAddress);
         assertEquals("203.0.113.1/24", status.outsideAddress);
@@ -82,7 +82,7 @@ class SnapshotsTest {
     @Test
     void flushRemovesEverythingAndFreesPorts() {
         TestGateway g = new TestGateway();
-        g.out(udp(A, 1025, SERVER, 53).build());
+        g.out(udp(A, 1024, SERVER, 53).build());
         g.translator.flush();
         assertEquals(0, g.translator.mappingCount());
         assertEquals(4096L, g.translator.status().freePorts.get("udp"));

@@ -20,7 +20,7 @@ class TablesTest {
     @Test
     void bindingsMatchAReferenceMapUnderChurn() {
         Random random = new Random(SEED);
-        Bindings bindings = new Bindings(512, 0xcb007101, 61000, 65095);
+        Bindings bindings = new Bindings(512, 0xcb007101, 61000, 65095, PortAllocation.SEQUENTIAL, new Counters());
         Map<Long, Integer> reference = new HashMap<>();
         for (int round = 0; round < 50_000; round++) {
             int proto = random.nextInt(3);

@@ -223,8 +223,8 @@ class TcpReclaimTest {
     void udpExhaustionIsUnchanged() {
         TestGateway g = new TestGateway(TestGateway.base().ports(LOW, LOW).build());
         connect(g, FIRST_CLIENT_PORT, "TIME_WAIT");
-        g.out(udp(A, 1, SERVER, 53).build());
-        g.run(0, udp(A, 2, SERVER, 53).build());
+        g.out(udp(A, 2000, SERVER, 53).build());
+        g.run(0, udp(A, 2002, SERVER, 53).build());
         assertEquals(REPLY, g.verdict);
         assertEquals(1, g.count(Counter.PORTS_EXHAUSTED_UDP));
         assertEquals(0, g.count(Counter.TCP_RECLAIMED_CLOSED));

@@ -34,8 +34,13 @@ final class TestGateway {
         translator = new Translator(config, 0);
     }
 
+    /**
+     * The seed's addresses, with ports given out in sequence from 61000 so that tests can name the
+     * gateway port a flow gets; {@code PortAllocationTest} covers the default, {@code preserve}.
+     */
     static EngineConfig.Builder base() {
-        return EngineConfig.builder().insideAddress(INSIDE + "/24").outsideAddress(OUTSIDE + "/24");
+        return EngineConfig.builder().insideAddress(INSIDE + "/24").outsideAddress(OUTSIDE + "/24")
+                .allocation(PortAllocation.SEQUENTIAL);
     }
 
     /** Processes a datagram placed at offset 14 (as after an Ethernet header); returns the bytes out. */

@@ -37,10 +37,10 @@ class TranslatorFuzzTest {
     }
 
     private static void fuzz(TestGateway g) {
-        byte[] sentUdp = g.out(PacketBuilder.udp(A, 1025, SERVER, 53).payload("q").build());
+        byte[] sentUdp = g.out(PacketBuilder.udp(A, 1024, SERVER, 53).payload("q").build());
         byte[] sentTcp = g.out(PacketBuilder.tcp(A, 40000, SERVER, 80).flags(TcpHeader.SYN).build());
         List<byte[]> seeds = List.of(
-                PacketBuilder.udp(A, 1025, SERVER, 53).payload("query").build(),
+                PacketBuilder.udp(A, 1024, SERVER, 53).payload("query").build(),
                 PacketBuilder.udp(SERVER, 53, OUTSIDE, 61000).payload("answer").build(),
                 PacketBuilder.tcp(A, 40000, SERVER, 80).tcpOptions(new byte[] {2, 4, 5, (byte) 0xb4, 5, 10, 0, 0, 0, 1,
                     0, 0, 0, 2, 1, 1}).payload("GET").build(),
@@ -50,7 +50,7 @@ class TranslatorFuzzTest {
                 PacketBuilder.echo(A, TestGateway.INSIDE, 7, 1).build(),
                 PacketBuilder.error(SERVER, OUTSIDE, 3, 3, sentUdp, 28).build(),
                 PacketBuilder.error(SERVER, OUTSIDE, 3, 4, sentTcp, 40).build(),
-                PacketBuilder.error(A, SERVER, 3, 3, PacketBuilder.udp(SERVER, 53, A, 1025).build(), 28).build(),
+                PacketBuilder.error(A, SERVER, 3, 3, PacketBuilder.udp(SERVER, 53, A, 1024).build(), 28).build(),
                 FragmentsTest.split(PacketBuilder.udp(A, 1, SERVER, 2).payload(new byte[40]).build(), 16)[0],
                 FragmentsTest.split(PacketBuilder.udp(A, 1, SERVER, 2).payload(new byte[40]).build(), 16)[1]);
         Random random = new Random(SEED);

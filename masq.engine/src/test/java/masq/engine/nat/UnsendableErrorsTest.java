@@ -43,14 +43,14 @@ class UnsendableErrorsTest {
     }
 
     static Stream<Arguments> answered() {
-        byte[] udpOut = udp(A, 1025, SERVER, 53).fragmentWord(DF).payload("0123456789abcdefghij").build();
+        byte[] udpOut = udp(A, 1024, SERVER, 53).fragmentWord(DF).payload("0123456789abcdefghij").build();
         byte[] tcpOut = tcp(A, 40000, SERVER, 80).flags(ACK).seq(1000, 2000).fragmentWord(DF).payload("GET / ").build();
         byte[] echoOut = echo(A, SERVER, 77, 3).fragmentWord(DF).payload("ping-payload").build();
         byte[] udpIn = udp(SERVER, 53, OUTSIDE, 61000).fragmentWord(DF).ttl(50).payload("an answer too big").build();
         byte[] tcpIn = tcp(SERVER, 80, OUTSIDE, 61000).flags(SYN | ACK).seq(7, 1001).fragmentWord(DF).payload("x")
                 .build();
         byte[] echoIn = PacketBuilder.echoReply(SERVER, OUTSIDE, 61000, 3).fragmentWord(DF).payload("pong").build();
-        Consumer<TestGateway> udpMapping = g -> g.out(udp(A, 1025, SERVER, 53).build());
+        Consumer<TestGateway> udpMapping = g -> g.out(udp(A, 1024, SERVER, 53).build());
         Consumer<TestGateway> tcpMapping = g -> g.out(tcp(A, 40000, SERVER, 80).flags(SYN).build());
         Consumer<TestGateway> echoMapping = g -> g.out(echo(A, SERVER, 9, 1).build());
         return Stream.of(
@@ -90,18 +90,18 @@ class UnsendableErrorsTest {
     static Stream<Arguments> suppressed() {
         return Stream.of(
                 Arguments.of("DF clear: the link fragments, no error", Translator.INSIDE,
-                        udp(A, 1025, SERVER, 53).payload("x").build(), null),
+                        udp(A, 1024, SERVER, 53).payload("x").build(), null),
                 Arguments.of("RFC 1812 §4.3.2.7: not about an ICMP error", Translator.INSIDE,
                         icmp(A, SERVER, 3, 3, 0).fragmentWord(DF)
-                                .payload(Arrays.copyOf(udp(SERVER, 53, A, 1025).build(), 28)).build(),
+                                .payload(Arrays.copyOf(udp(SERVER, 53, A, 1024).build(), 28)).build(),
                         (Consumer<TestGateway>) g -> {
-                            g.out(udp(A, 1025, SERVER, 53).build());
+                            g.out(udp(A, 1024, SERVER, 53).build());
                             g.in(udp(SERVER, 53, OUTSIDE, 61000).build());
                         }),
                 Arguments.of("RFC 1812 §4.3.2.7: not to a broadcast destination", Translator.INSIDE,
-                        udp(A, 1025, "255.255.255.255", 53).fragmentWord(DF).payload("x").build(), null),
+                        udp(A, 1024, "255.255.255.255", 53).fragmentWord(DF).payload("x").build(), null),
                 Arguments.of("hairpinned: the sender saw two translations", Translator.INSIDE,
-                        udp(A, 1025, OUTSIDE, 61000).fragmentWord(DF).payload("x").build(),
+                        udp(A, 1024, OUTSIDE, 61000).fragmentWord(DF).payload("x").build(),
                         (Consumer<TestGateway>) g -> g.out(udp(B, 7, SERVER, 53).build())));
     }
 

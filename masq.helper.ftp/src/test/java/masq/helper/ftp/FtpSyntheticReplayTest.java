@@ -93,8 +93,9 @@ class FtpSyntheticReplayTest {
 
         assertEquals(List.of(), ReplayCheck.violations(replay));
         assertEquals(Map.of(), replay.dropsByReason());
-        assertEquals("PORT 203,0,113,1,238,73\r\n", Packets.payloadText(r.get(3).output()));
-        assertEquals(61001, r.get(3).newExpectations().get(0).gatewayPort);
+        // the control connection keeps its port (ports.allocation = preserve): the PORT gets the range's first
+        assertEquals("PORT 203,0,113,1,238,72\r\n", Packets.payloadText(r.get(3).output()));
+        assertEquals(61000, r.get(3).newExpectations().get(0).gatewayPort);
         assertArrayEquals(r.get(3).output(), r.get(4).output(), "the retransmission leaves as the original did");
         assertEquals(List.of(), r.get(4).newExpectations());
         assertEquals(List.of(1025L, 1031L, 1025L), List.of(Packets.seq(r.get(5).output()), Packets.seq(r.get(6).output()),
@@ -105,13 +106,13 @@ class FtpSyntheticReplayTest {
         assertArrayEquals(r.get(7).captured(), withTtl(r.get(7).output(), Packets.ttl(r.get(7).captured())),
                 "delivered as captured: ack and SACK back in the client's numbering");
         assertEquals(Ipv4.parse("203.0.113.1"), Packets.destinationAddress(r.get(10).submitted()));
-        assertEquals(61001, Packets.destinationPort(r.get(10).submitted()), "the server connects to the PORT it read");
+        assertEquals(61000, Packets.destinationPort(r.get(10).submitted()), "the server connects to the PORT it read");
         assertEquals(Translator.FORWARD_INSIDE, r.get(10).verdict());
         assertEquals(1, r.get(10).counterChange("expect.matched"));
-        assertEquals(61001, Packets.sourcePort(r.get(11).output()));
+        assertEquals(61000, Packets.sourcePort(r.get(11).output()));
 
         assertEquals("PORT 192,168,0,2,4,2\r\nLIST\r\nNOOP\r\n", replay.tcpStreamText(CONTROL, Direction.OUTBOUND, false));
-        assertEquals("PORT 203,0,113,1,238,73\r\nLIST\r\nNOOP\r\n",
+        assertEquals("PORT 203,0,113,1,238,72\r\nLIST\r\nNOOP\r\n",
                 replay.tcpStreamText(CONTROL, Direction.OUTBOUND, true));
         assertEquals("200 PORT command successful.\r\n", replay.tcpStreamText(CONTROL, Direction.INBOUND, true));
     }

@@ -32,7 +32,7 @@ final class Session {
     private static final String CLIENT = "192.168.0.2";
     private static final String REMOTE = "198.51.100.5";
     private static final String GATEWAY = "203.0.113.1";
-    private static final int CLIENT_PORT = 40000;
+    private static final int CLIENT_PORT = 40001; // odd: the control connection takes 60999, the odd port below the data ports
 
     /** A registered expectation, as the helper asked for it; remote address/port -1 means any. */
     record Expectation(Transport transport, boolean fromInside, int remoteAddress, int remotePort,

@@ -17,7 +17,8 @@ import masq.testkit.Tuple;
  *
  * <ul>
  * <li><b>No leak</b>: every outbound datagram sent has the outside address as source, a port or
- * ICMP identifier in the masq range (non-first fragments have none), no inside address in its
+ * ICMP identifier that is the inside one (preserved), in the masq range, or below 1024 for one
+ * below 1024, for UDP of the inside port's parity (non-first fragments have none), no inside address in its
  * IP header or in the header an ICMP error quotes, and otherwise the bytes it was submitted with
  * (TTL one less).</li>
  * <li><b>One mapping per endpoint, one endpoint per mapping</b>: an inside (protocol, address,
@@ -40,6 +41,9 @@ import masq.testkit.Tuple;
  * acknowledgements the replay moved into the translated space must come back.
  */
 public final class ReplayCheck {
+    /** Ports below this are privileged: one gets a gateway port below it (RFC 4787 REQ-3a). */
+    private static final int PRIVILEGED = 1024;
+
     private ReplayCheck() {
     }
 
@@ -85,8 +89,15 @@ public final class ReplayCheck {
             }
         }
         int port = Packets.sourcePort(o);
-        if (Packets.sourcePort(in) >= 0 && (port < replay.portLow() || port > replay.portHigh())) {
-            out.add(where + "port " + port + " of " + Tuple.of(o) + " is outside the masq range");
+        int insidePort = Packets.sourcePort(in);
+        boolean icmp = Packets.protocol(in) == Packets.PROTOCOL_ICMP;
+        if (insidePort >= 0 && port != insidePort && (port < replay.portLow() || port > replay.portHigh())
+                && (icmp || insidePort >= PRIVILEGED || port >= PRIVILEGED)) {
+            out.add(where + "port " + port + " of " + Tuple.of(o) + " is neither the inside port, nor in the masq "
+                    + "range, nor a port below 1024 for one below 1024");
+        }
+        if (insidePort >= 0 && Packets.protocol(in) == Packets.PROTOCOL_UDP && (port & 1) != (insidePort & 1)) {
+            out.add(where + "port " + port + " of " + Tuple.of(o) + " lost the parity of inside port " + insidePort);
         }
         if (Packets.destinationAddress(o) != Packets.destinationAddress(in)
                 || Packets.protocol(in) != Packets.PROTOCOL_ICMP && Packets.destinationPort(o) != Packets.destinationPort(in)) {

@@ -55,8 +55,16 @@ class ReplayCheckTest {
 
     @Test
     void portOutsideTheMasqRange() {
-        byte[] kept = Packets.tcp("203.0.113.1", 40000, "198.51.100.7", 80).ttl(63).build();
-        assertTrue(onlyViolation(kept).contains("masq range"));
+        byte[] moved = Packets.tcp("203.0.113.1", 50000, "198.51.100.7", 80).ttl(63).build();
+        assertTrue(onlyViolation(moved).contains("neither the inside port, nor in the masq range"));
+    }
+
+    @Test
+    void udpPortOfTheOtherParity() {
+        byte[] sent = Packets.udp("192.168.0.2", 40000, "198.51.100.7", 53).build();
+        byte[] odd = Packets.udp("203.0.113.1", 61001, "198.51.100.7", 53).ttl(63).build();
+        List<String> v = ReplayCheck.violations(replayOf(outbound(sent, odd)));
+        assertTrue(String.join("\n", v).contains("lost the parity of inside port 40000"), v.toString());
     }
 
     @Test
