@@ -62,9 +62,10 @@ class PnaTest {
         Rtsp r = pna();
         String hello = "PNA\0\n" + option(3, "ab\0\u0001\0") + option(1, port(6970)) + option(0x20, "")
                 + option(7, port(6972)) + "\0\0" + "trailing";
+        // both UDP ports are even: so are their gateway ports (RFC 4787 REQ-4)
         String out = r.out(hello);
         assertEquals("PNA\0\n" + option(3, "ab\0\u0001\0") + option(1, port(61000)) + option(0x20, "")
-                + option(7, port(61001)) + "\0\0" + "trailing", out);
+                + option(7, port(61002)) + "\0\0" + "trailing", out);
         assertEquals(List.of(6970, 6972), r.expectations().stream().map(x -> x.insidePort).sorted().toList());
     }
 
