@@ -51,8 +51,15 @@ final class Bindings {
     private int count;
     private final int[] countPerProtocol = new int[Protocols.COUNT];
     private final OpenIndex insideIndex;
-    /** The binding that owns each gateway port, per protocol; NONE when the port has none. */
+    /**
+     * The binding that owns each gateway port, per protocol; NONE when the port has none. A
+     * forwarded port ({@link #reserveForward}) may have several, one per inside server, chained
+     * through {@link #nextOnPort}.
+     */
     private final int[][] byPort = new int[Protocols.COUNT][PORTS];
+    private final int[] nextOnPort;
+    /** The ports port forwards hold, per protocol: never given to an outbound mapping. */
+    private final long[][] forwarded = new long[Protocols.COUNT][PORTS / 64];
     private final PortAllocator[] ports = new PortAllocator[Protocols.COUNT];
     /** Gateway ports below 1024 for inside ports below 1024 (RFC 4787 REQ-3a), per protocol: 1-511, 600-1023. */
     private final PortAllocator[] low = new PortAllocator[Protocols.COUNT];
@@ -73,6 +80,7 @@ final class Bindings {
         ipDelta = new int[capacity];
         l4Delta = new int[capacity];
         firstSession = new int[capacity];
+        nextOnPort = new int[capacity];
         nextFree = new int[capacity];
         for (int i = 0; i < capacity; i++) {
             nextFree[i] = i + 1 < capacity ? i + 1 : NONE;
@@ -132,9 +140,50 @@ final class Bindings {
         return insideIndex.entryAt(slot);
     }
 
-    /** The binding owning a gateway port, or NONE. */
+    /** The binding owning a gateway port (the first, for a forwarded port), or NONE. */
     int findByPort(int proto, int port) {
         return byPort[proto][port];
+    }
+
+    /** The next binding on binding {@code b}'s gateway port (a forwarded port's next server), or NONE. */
+    int nextOnPort(int b) {
+        return nextOnPort[b];
+    }
+
+    /** True if a port forward holds {@code port}. */
+    boolean isForwarded(int proto, int port) {
+        return (forwarded[proto][port >>> 6] & (1L << port)) != 0;
+    }
+
+    /**
+     * Holds {@code port} for a port forward: no outbound mapping gets it, and bindings for the
+     * forward's servers may share it. False, holding nothing, if a mapping or a reservation has it.
+     */
+    boolean reserveForward(int proto, int port) {
+        if (isForwarded(proto, port)) {
+            return true;
+        }
+        if (byPort[proto][port] != NONE) {
+            return false;
+        }
+        PortAllocator pool = poolOf(proto, port);
+        if (pool != null && !pool.claim(port)) {
+            return false;
+        }
+        forwarded[proto][port >>> 6] |= 1L << port;
+        return true;
+    }
+
+    /** Gives a forwarded port back; bindings still on it keep it until they end. */
+    void releaseForward(int proto, int port) {
+        if (!isForwarded(proto, port)) {
+            return;
+        }
+        forwarded[proto][port >>> 6] &= ~(1L << port);
+        PortAllocator pool = poolOf(proto, port);
+        if (pool != null && byPort[proto][port] == NONE) {
+            pool.release(port);
+        }
     }
 
     /**
@@ -153,11 +202,12 @@ final class Bindings {
                 return ERROR_NO_PORT;
             }
         } else {
-            if (explicitPort >= PORTS || byPort[proto][explicitPort] != NONE) {
+            if (explicitPort >= PORTS
+                    || byPort[proto][explicitPort] != NONE && !isForwarded(proto, explicitPort)) {
                 return ERROR_PORT_TAKEN;
             }
             PortAllocator pool = poolOf(proto, explicitPort);
-            if (pool != null) {
+            if (pool != null && !isForwarded(proto, explicitPort)) {
                 pool.claim(explicitPort);
             }
             gatewayPort = explicitPort;
@@ -166,6 +216,7 @@ final class Bindings {
         freeHead = nextFree[b];
         fill(b, proto, address, port, gatewayPort);
         insideIndex.insert(OpenIndex.hash(proto, address, port), b);
+        nextOnPort[b] = byPort[proto][gatewayPort];
         byPort[proto][gatewayPort] = b;
         count++;
         countPerProtocol[proto]++;
@@ -231,9 +282,9 @@ final class Bindings {
         return allocation == PortAllocation.RANDOM ? pool.allocateFrom(random.next(), parity) : pool.allocate(parity);
     }
 
-    /** True if no binding holds {@code port} and no pool has it in use (reserved). */
+    /** True if no binding holds {@code port}, no forward holds it, and no pool has it in use (reserved). */
     private boolean isFree(int proto, int port) {
-        if (byPort[proto][port] != NONE) {
+        if (byPort[proto][port] != NONE || isForwarded(proto, port)) {
             return false;
         }
         PortAllocator pool = poolOf(proto, port);
@@ -255,10 +306,19 @@ final class Bindings {
     void remove(int b) {
         int proto = protocol[b];
         insideIndex.remove(OpenIndex.hash(proto, insideAddress[b], insidePort[b]), b);
-        byPort[proto][masqPort[b]] = NONE;
-        PortAllocator pool = poolOf(proto, masqPort[b]);
-        if (pool != null) {
-            pool.release(masqPort[b]);
+        int port = masqPort[b];
+        if (byPort[proto][port] == b) {
+            byPort[proto][port] = nextOnPort[b];
+        } else {
+            int before = byPort[proto][port];
+            while (nextOnPort[before] != b) {
+                before = nextOnPort[before];
+            }
+            nextOnPort[before] = nextOnPort[b];
+        }
+        PortAllocator pool = poolOf(proto, port);
+        if (pool != null && byPort[proto][port] == NONE && !isForwarded(proto, port)) {
+            pool.release(port);
         }
         nextFree[b] = freeHead;
         freeHead = b;
@@ -290,7 +350,8 @@ final class Bindings {
 
     /** Returns a reserved port that no binding took. */
     void releaseReservedPort(int proto, int port) {
-        if (port >= 0 && port < PORTS && byPort[proto][port] == NONE && ports[proto].inRange(port)) {
+        if (port >= 0 && port < PORTS && byPort[proto][port] == NONE && ports[proto].inRange(port)
+                && !isForwarded(proto, port)) {
             ports[proto].release(port);
         }
     }

@@ -190,17 +190,35 @@ final class FlowTable implements TimerWheel.Expiry {
         return -1;
     }
 
-    /** The session for an inbound packet to {@code gatewayPort}: existing, admitted by the filter, or not. */
+    /**
+     * The session on gateway port {@code gatewayPort} with a remote endpoint, or NONE: through the
+     * port's binding, or on a forwarded port through each server's.
+     */
+    int sessionOnPort(int proto, int gatewayPort, int remoteAddress, int remotePort) {
+        for (int b = bindings.findByPort(proto, gatewayPort); b != NONE; b = bindings.nextOnPort(b)) {
+            int s = sessions.find(b, remoteAddress, remotePort);
+            if (s != NONE) {
+                return s;
+            }
+        }
+        return NONE;
+    }
+
+    /**
+     * The session for an inbound packet to {@code gatewayPort}: existing, admitted by the filter, or
+     * not. A new remote on a forwarded port is for the forward to place ({@code FILTERED}: the
+     * sources are asked), whatever the filter.
+     */
     int inbound(int proto, int gatewayPort, int source, int sourcePort, int tcpFlags) {
         int b = bindings.findByPort(proto, gatewayPort);
         if (b == NONE) {
             return NONE;
         }
-        int s = sessions.find(b, source, sourcePort);
+        int s = sessionOnPort(proto, gatewayPort, source, sourcePort);
         if (s != NONE) {
             return s;
         }
-        if (!admits(b, source)) {
+        if (bindings.isForwarded(proto, gatewayPort) || !admits(b, source)) {
             return FILTERED;
         }
         if (!admit(bindings.insideAddress[b], b)) {
@@ -227,9 +245,13 @@ final class FlowTable implements TimerWheel.Expiry {
     int claim(int proto, int gatewayPort, int source, int sourcePort, InboundSource.InboundTarget target,
             int tcpFlags) {
         int b = bindings.findByPort(proto, gatewayPort);
-        boolean own = b != NONE && bindings.insideAddress[b] == target.insideAddress
-                && bindings.insidePort[b] == target.insidePort;
-        if ((b != NONE && !own) || (b == NONE && config.mapping == Mapping.ENDPOINT_INDEPENDENT
+        while (b != NONE && (bindings.insideAddress[b] != target.insideAddress
+                || bindings.insidePort[b] != target.insidePort)) {
+            b = bindings.nextOnPort(b); // a forwarded port: each server has its binding on it
+        }
+        boolean shared = bindings.isForwarded(proto, gatewayPort);
+        if ((b == NONE && !shared && bindings.findByPort(proto, gatewayPort) != NONE)
+                || (b == NONE && config.mapping == Mapping.ENDPOINT_INDEPENDENT
                 && bindings.findInside(proto, target.insideAddress, target.insidePort) != NONE)) {
             counters.increment(Counter.DROP_INBOUND_CONFLICT);
             return REFUSED;

@@ -56,11 +56,11 @@ final class IcmpErrors {
             gatewayPort = Bytes.get16(b, innerL4);
             remotePort = Bytes.get16(b, innerL4 + 2);
         }
-        int binding = flows.bindings.findByPort(proto, gatewayPort);
-        int s = binding < 0 ? -1 : flows.sessions.find(binding, Ipv4Header.destination(b, inner), remotePort);
+        int s = flows.sessionOnPort(proto, gatewayPort, Ipv4Header.destination(b, inner), remotePort);
         if (s < 0) {
             return drop(Counter.DROP_ICMP_ERROR_NO_MAPPING);
         }
+        int binding = flows.sessions.binding[s];
         int ip = p.offset;
         if (Ipv4Header.ttl(b, ip) <= 1) {
             return drop(Counter.DROP_TTL_EXPIRED);

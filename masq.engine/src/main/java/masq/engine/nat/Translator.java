@@ -1,6 +1,7 @@
 package masq.engine.nat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
 import java.util.function.IntToLongFunction;
@@ -52,6 +53,8 @@ public final class Translator {
     private final Masquerade masquerade;
     private final UnsendableErrors unsendable;
     private final long startNanos;
+    private List<InboundSource> inboundSources = List.of();
+    private PortForwards forwards = PortForwards.none();
     /** The last second fragment state was swept, to sweep at most once a second. */
     private int fragmentsSweptAt;
 
@@ -65,6 +68,7 @@ public final class Translator {
         this.gateway = new GatewayIcmp(counters);
         this.masquerade = new Masquerade(config, flows, counters, gateway, new IcmpErrors(config, flows, counters));
         this.unsendable = new UnsendableErrors(config, flows, counters, gateway);
+        setInboundSources(List.of());
     }
 
     /**
@@ -224,10 +228,70 @@ public final class Translator {
         masquerade.hook = hook;
     }
 
-    /** The sources consulted, in order, for inbound packets no mapping admits. */
+    /** The sources consulted, in order, for inbound packets no mapping admits; the port forwards last. */
     public void setInboundSources(List<InboundSource> sources) {
-        masquerade.inboundSources = sources.toArray(new InboundSource[0]);
+        inboundSources = List.copyOf(sources);
+        List<InboundSource> all = new ArrayList<>(inboundSources);
+        all.add(forwards);
+        masquerade.inboundSources = all.toArray(new InboundSource[0]);
         flows.setInboundSources(masquerade.inboundSources);
+    }
+
+    /**
+     * Replaces the port forwards with {@code next}, as a whole or not at all: each forwarded port is
+     * held for the forwards (no outbound mapping is given it), and those no forward names any more
+     * are given back; connections already forwarded go on until they end. Returns null when applied,
+     * else why not (a server outside the inside networks, a port a mapping holds now), the forwards
+     * that ran staying as they were.
+     */
+    public String setPortForwards(PortForwards next) {
+        for (PortForwards.Forward f : next.forwards()) {
+            if (!config.isInside(f.insideAddress())) {
+                return f.name() + ": " + f.describe() + ": " + masq.api.Ipv4.toString(f.insideAddress())
+                        + " is not in the inside networks";
+            }
+        }
+        List<int[]> taken = new ArrayList<>();
+        for (int proto = 0; proto < Protocols.COUNT; proto++) {
+            for (int port : next.ports(proto)) {
+                if (flows.bindings.isForwarded(proto, port)) {
+                    continue;
+                }
+                if (!flows.bindings.reserveForward(proto, port)) {
+                    for (int[] t : taken) {
+                        flows.bindings.releaseForward(t[0], t[1]);
+                    }
+                    return forwardOf(next, proto, port) + ": " + Protocols.name(proto) + " port " + port
+                            + " is held by a mapping now (masq:table shows it); the forwards stay as they were";
+                }
+                taken.add(new int[] {proto, port});
+            }
+        }
+        for (int proto = 0; proto < Protocols.COUNT; proto++) {
+            int[] kept = next.ports(proto);
+            for (int port : forwards.ports(proto)) {
+                if (Arrays.binarySearch(kept, port) < 0) {
+                    flows.bindings.releaseForward(proto, port);
+                }
+            }
+        }
+        forwards = next;
+        setInboundSources(inboundSources);
+        return null;
+    }
+
+    /** The forwards in place, with their hit counts. */
+    public PortForwards portForwards() {
+        return forwards;
+    }
+
+    private static String forwardOf(PortForwards set, int proto, int port) {
+        for (PortForwards.Forward f : set.forwards()) {
+            if (Protocols.index(f.protocol()) == proto && port >= f.outsideLow() && port <= f.outsideHigh()) {
+                return f.name();
+            }
+        }
+        return "?";
     }
 
     /**

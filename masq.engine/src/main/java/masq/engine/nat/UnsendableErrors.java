@@ -95,12 +95,12 @@ final class UnsendableErrors {
             return false;
         }
         Bindings bindings = flows.bindings;
-        int binding = bindings.findByPort(proto, icmp ? IcmpHeader.identifier(b, l4) : Bytes.get16(b, l4));
-        int s = binding < 0 ? Sessions.NONE
-                : flows.sessions.find(binding, Ipv4Header.destination(b, ip), icmp ? 0 : Bytes.get16(b, l4 + 2));
+        int s = flows.sessionOnPort(proto, icmp ? IcmpHeader.identifier(b, l4) : Bytes.get16(b, l4),
+                Ipv4Header.destination(b, ip), icmp ? 0 : Bytes.get16(b, l4 + 2));
         if (s == Sessions.NONE) {
             return false;
         }
+        int binding = flows.sessions.binding[s];
         Ipv4Header.rewriteSource(b, ip, bindings.insideAddress[binding]);
         setPort(b, l4, proto, TcpHeader.OFFSET_SOURCE_PORT, bindings.insidePort[binding],
                 Checksum.negate(bindings.l4Delta[binding]));
