@@ -2,10 +2,14 @@ package masq.engine.gateway;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,6 +42,7 @@ import masq.api.link.LinkFactory;
 import masq.api.link.LinkStatsDTO;
 import masq.engine.helper.HelperDispatch;
 import masq.engine.helper.HelperWhiteboard;
+import masq.engine.nat.PortForwards;
 import masq.engine.nat.Timeouts;
 import masq.engine.nat.Translator;
 
@@ -59,9 +64,9 @@ import masq.engine.nat.Translator;
  * once, shown by {@code masq:status}, and the link is retried every few seconds.
  */
 @Component(configurationPid = GatewaySettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {GatewayAdmin.class, GatewayLinks.class}, immediate = true)
+        service = {GatewayAdmin.class, GatewayLinks.class, GatewayForwards.class}, immediate = true)
 @Designate(ocd = GatewayConfiguration.class)
-public final class Gateway implements GatewayAdmin, GatewayLinks {
+public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForwards {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     /** How long an admin request may wait for the engine thread. */
     static final long ADMIN_TIMEOUT_MILLIS = 2000;
@@ -85,6 +90,87 @@ public final class Gateway implements GatewayAdmin, GatewayLinks {
     private volatile LinkFactory linkFactory;
     /** The factory that opened the current link; written and compared on the engine thread. */
     private volatile LinkFactory openedBy;
+    /** The {@code masq.portfw} configurations; applied as a whole ({@link #applyForwards}). */
+    private final Set<PortForwardConfig> forwardConfigs = ConcurrentHashMap.newKeySet();
+    /** Why the last set of forwards was refused, or null when it runs. */
+    private volatile String forwardsRefused;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindForward(PortForwardConfig config) {
+        forwardConfigs.add(config);
+        applyForwards();
+    }
+
+    void updatedForward(PortForwardConfig config) {
+        applyForwards();
+    }
+
+    void unbindForward(PortForwardConfig config) {
+        forwardConfigs.remove(config);
+        applyForwards();
+    }
+
+    /** The forwards the configurations give now, by name; an exception if they do not fit together. */
+    private PortForwards configuredForwards() {
+        List<PortForwards.Forward> list = new ArrayList<>();
+        for (PortForwardConfig c : forwardConfigs) {
+            if (c.forward() != null) {
+                list.add(c.forward());
+            }
+        }
+        list.sort(Comparator.comparing(PortForwards.Forward::name));
+        return PortForwards.of(list);
+    }
+
+    /** Applies the configured forwards to the running engine, or logs why not; they stay as they were then. */
+    private synchronized void applyForwards() {
+        Engine current = engine;
+        if (current == null) {
+            return; // start() applies them
+        }
+        String refused;
+        try {
+            PortForwards next = configuredForwards();
+            refused = call(t -> t.setPortForwards(next));
+        } catch (IllegalArgumentException e) {
+            refused = e.getMessage() + "; the forwards stay as they were";
+        }
+        reportForwards(refused);
+    }
+
+    private void reportForwards(String refused) {
+        forwardsRefused = refused;
+        if (refused != null) {
+            LOG.error("{}-{}", PortForwardConfig.FACTORY_PID, refused);
+        } else {
+            LOG.info("{}: {} forwards", PortForwardConfig.FACTORY_PID, forwardConfigs.size());
+        }
+    }
+
+    @Override
+    public List<Row> forwards() {
+        Map<String, Long> hits = new HashMap<>();
+        Engine current = engine;
+        if (current != null) {
+            call(t -> {
+                PortForwards running = t.portForwards();
+                for (int i = 0; i < running.forwards().size(); i++) {
+                    hits.put(running.forwards().get(i).name(), running.hits(i));
+                }
+                return null;
+            });
+        }
+        String refused = forwardsRefused;
+        List<Row> rows = new ArrayList<>();
+        for (PortForwardConfig c : forwardConfigs) {
+            PortForwards.Forward f = c.forward();
+            String state = f == null ? "invalid: see the log" : hits.containsKey(c.name()) ? "active"
+                    : refused != null ? "refused: " + refused : NOT_APPLIED;
+            rows.add(new Row(c.name(), f == null ? "-" : f.describe(), hits.getOrDefault(c.name(), 0L), state));
+        }
+        rows.sort(Comparator.comparing(Row::name));
+        return rows;
+    }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -318,6 +404,15 @@ public final class Gateway implements GatewayAdmin, GatewayLinks {
         HelperDispatch dispatch = new HelperDispatch(helpers.registry(), translator);
         translator.setHook(dispatch);
         translator.setInboundSources(List.of(dispatch.expectations()));
+        String refused;
+        try {
+            refused = translator.setPortForwards(configuredForwards());
+        } catch (IllegalArgumentException e) {
+            refused = e.getMessage() + "; no forwards run";
+        }
+        if (refused != null || !forwardConfigs.isEmpty()) {
+            reportForwards(refused);
+        }
         helpers.registry().addListener(dispatch);
         LinkConfigDTO linkConfig = settings.linkConfig();
         LinkEngine loop = new LinkEngine(translator, () -> openLink(linkConfig),

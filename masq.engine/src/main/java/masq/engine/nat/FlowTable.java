@@ -93,13 +93,10 @@ final class FlowTable implements TimerWheel.Expiry {
 
     /**
      * The session of an inside endpoint with a remote endpoint, or NONE; under a dependent
-     * {@link Mapping} it is looked for in each of the endpoint's bindings.
+     * {@link Mapping}, or for a server behind port forwards (a binding on each forwarded port
+     * besides its own), it is looked for in each of the endpoint's bindings.
      */
     int session(int proto, int address, int port, int remoteAddress, int remotePort) {
-        if (config.mapping == Mapping.ENDPOINT_INDEPENDENT) {
-            int b = bindings.findInside(proto, address, port);
-            return b == NONE ? NONE : sessions.find(b, remoteAddress, remotePort);
-        }
         for (int i = bindings.nextInside(proto, address, port, NONE); i != NONE;
                 i = bindings.nextInside(proto, address, port, i)) {
             int s = sessions.find(bindings.bindingAt(i), remoteAddress, remotePort);
@@ -114,11 +111,11 @@ final class FlowTable implements TimerWheel.Expiry {
     int outbound(int proto, int source, int sourcePort, int destination, int destinationPort, int tcpFlags) {
         int b;
         if (config.mapping == Mapping.ENDPOINT_INDEPENDENT) {
-            b = bindings.findInside(proto, source, sourcePort);
-            int s = b == NONE ? NONE : sessions.find(b, destination, destinationPort);
+            int s = session(proto, source, sourcePort, destination, destinationPort);
             if (s != NONE) {
                 return s;
             }
+            b = bindings.findInside(proto, source, sourcePort);
         } else {
             int s = session(proto, source, sourcePort, destination, destinationPort);
             if (s != NONE) {
@@ -250,8 +247,10 @@ final class FlowTable implements TimerWheel.Expiry {
             b = bindings.nextOnPort(b); // a forwarded port: each server has its binding on it
         }
         boolean shared = bindings.isForwarded(proto, gatewayPort);
+        // a server behind a forward may have other bindings too (its own, other forwards'), as a
+        // conntrack per connection lets it in Linux; other endpoints keep one under EIM
         if ((b == NONE && !shared && bindings.findByPort(proto, gatewayPort) != NONE)
-                || (b == NONE && config.mapping == Mapping.ENDPOINT_INDEPENDENT
+                || (b == NONE && !shared && config.mapping == Mapping.ENDPOINT_INDEPENDENT
                 && bindings.findInside(proto, target.insideAddress, target.insidePort) != NONE)) {
             counters.increment(Counter.DROP_INBOUND_CONFLICT);
             return REFUSED;

@@ -140,6 +140,19 @@ class PortForwardsTest {
     }
 
     @Test
+    @DisplayName("one server behind two forwarded ports: a connection on each, each reply from its own port")
+    void oneServerBehindTwoForwards() {
+        TestGateway g = gateway(forward("a", TCP, 8080, A, 80, 1), forward("b", TCP, 8081, A, 80, 1));
+        assertEquals(A + ":80", connect(g, 40000, 8080));
+        assertEquals(A + ":80", connect(g, 40001, 8081), "the server's binding on 8080 does not block 8081's");
+        g.expect(Translator.INSIDE, tcp(A, 80, SERVER, 40001).flags(TcpHeader.SYN | TcpHeader.ACK).build(),
+                FORWARD_OUTSIDE, tcp(OUTSIDE, 8081, SERVER, 40001).flags(TcpHeader.SYN | TcpHeader.ACK).ttl(63).build());
+        g.expect(Translator.INSIDE, tcp(A, 80, SERVER, 40000).flags(TcpHeader.SYN | TcpHeader.ACK).build(),
+                FORWARD_OUTSIDE, tcp(OUTSIDE, 8080, SERVER, 40000).flags(TcpHeader.SYN | TcpHeader.ACK).ttl(63).build());
+        assertEquals(0, g.count(Counter.DROP_INBOUND_CONFLICT));
+    }
+
+    @Test
     @DisplayName("a range forwards each port to the inside port at the same offset (X displays 6000-6009)")
     void aRangeKeepsTheOffset() {
         TestGateway g = gateway(new PortForwards.Forward("x11", TCP, 6000, 6009, ip(A), 6000, 1, FlowHook.NO_HELPER));

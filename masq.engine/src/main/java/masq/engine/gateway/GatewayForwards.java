@@ -1,0 +1,26 @@
+package masq.engine.gateway;
+
+import java.util.List;
+
+/**
+ * The gateway's port forwards as the console sees them: a service of this bundle only, registered
+ * by {@link Gateway}. Any thread; {@link #forwards} waits briefly for the engine thread.
+ */
+public interface GatewayForwards {
+    /** The state of a forward the gateway has not applied yet (it is being applied). */
+    String NOT_APPLIED = "not applied";
+
+    /**
+     * One forward's row in {@code masq:portfw}.
+     *
+     * @param name NAME of {@code etc/masq.portfw-NAME.cfg}
+     * @param forward what it forwards, {@code tcp 8080 -> 192.168.0.5:80 weight 10}, or {@code -}
+     * @param hits new connections it has taken since the engine started
+     * @param state {@code active}, or why not
+     */
+    record Row(String name, String forward, long hits, String state) {
+    }
+
+    /** @return every configured forward, by name */
+    List<Row> forwards();
+}
