@@ -126,7 +126,7 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
     private synchronized void applyForwards() {
         Engine current = engine;
         if (current == null) {
-            return; // start() applies them
+            return; // applied once the engine runs
         }
         String refused;
         try {
@@ -202,6 +202,9 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
             throw e;
         }
         engine = start(settings);
+        if (!forwardConfigs.isEmpty()) {
+            applyForwards(); // any bound before, or meanwhile, found no engine to apply to
+        }
         LOG.info("gateway started: inside {} on {}, outside {} on {}, ports {}{}", settings.engine().insideCidr(),
                 settings.insideInterface(), settings.engine().outsideCidr(), settings.outsideInterface(),
                 settings.engine().ports(),
@@ -241,6 +244,9 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
         int flushed = call(Translator::mappingCount);
         stop(old);
         engine = start(settings);
+        if (!forwardConfigs.isEmpty()) {
+            applyForwards(); // any bound before, or meanwhile, found no engine to apply to
+        }
         LOG.info("{}: applied; the engine restarted and {} mappings were flushed", GatewaySettings.PID, flushed);
         for (Side side : taken) {
             try {
@@ -404,15 +410,6 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
         HelperDispatch dispatch = new HelperDispatch(helpers.registry(), translator);
         translator.setHook(dispatch);
         translator.setInboundSources(List.of(dispatch.expectations()));
-        String refused;
-        try {
-            refused = translator.setPortForwards(configuredForwards());
-        } catch (IllegalArgumentException e) {
-            refused = e.getMessage() + "; no forwards run";
-        }
-        if (refused != null || !forwardConfigs.isEmpty()) {
-            reportForwards(refused);
-        }
         helpers.registry().addListener(dispatch);
         LinkConfigDTO linkConfig = settings.linkConfig();
         LinkEngine loop = new LinkEngine(translator, () -> openLink(linkConfig),
