@@ -96,3 +96,46 @@ t_portfw_weights_split_connections() {
     [ "$a" -ge 90 ] && [ "$a" -le 110 ] || fail "weights 1:3 gave A-box $a and B-box $b of 400"
     echo "weights 1:3 over 400 new connections: A-box $a, B-box $b"
 }
+
+# DirectPlay's port triggering (masq.autofw, written into the gateway's etc and removed after): a
+# UDP game peer outside cannot reach A-box's UDP 2350 before A-box sends to the lobby's TCP 47624;
+# after it, the peer's datagram to the gateway's 2350 reaches A-box, which answers through the
+# gateway; 5 s (the rule's timeout) after A-box's last trigger packet a new peer port is refused
+# again. masq:autofw shows A-box holding the rule.
+t_autofw_directplay() {
+    need_console
+    local held="" lapsed
+    AUTOFW_RULE=$(gateway_etc)/masq.autofw-dplay.cfg # global: the EXIT trap runs after the function
+    trap 'rm -f "$AUTOFW_RULE"; abox_peer_stop' EXIT
+    printf '%s\n' "trigger.protocol = tcp" "trigger.port = 47624" "open.protocol = tcp,udp" \
+        "open.ports = 2300-2400" "timeout = 5" >"$AUTOFW_RULE"
+    for _ in $(seq 40); do
+        console masq:autofw | grep -q '^dplay .* active$' && held=yes && break
+        sleep 0.25
+    done
+    [ -n "$held" ] || fail "masq:autofw does not show dplay active: $(console masq:autofw)"
+    ip netns exec "$(ns abox)" timeout 60 /usr/bin/python3 "$GAME_PEER" server 0.0.0.0 2350 60 \
+        >"$TMP/abox-game.log" 2>&1 &
+    ABOX_PEER_PID=$!
+    sleep 0.5
+    if nsx outside timeout 10 /usr/bin/python3 "$GAME_PEER" client "$GW_OUT" 2350 9100 >"$TMP/before.out" 2>&1; then
+        fail "the peer reached A-box before any trigger: $(cat "$TMP/before.out")"
+    fi
+    nsx abox curl -s --max-time 3 "http://$OUTSIDE:47624/" >/dev/null 2>&1 || true # refused; the SYN left
+    nsx outside timeout 10 /usr/bin/python3 "$GAME_PEER" client "$GW_OUT" 2350 9101 >"$TMP/after.out" 2>&1 ||
+        fail "after the trigger the peer got no answer from A-box: $(cat "$TMP/after.out")"
+    grep -q "^seen $OUTSIDE:9101\$" "$TMP/after.out" || fail "A-box answered '$(cat "$TMP/after.out")'"
+    console masq:autofw | grep -q "^dplay .* ${HOST_ADDR[abox]} " || fail "masq:autofw: $(console masq:autofw)"
+    sleep 6
+    if nsx outside timeout 10 /usr/bin/python3 "$GAME_PEER" client "$GW_OUT" 2350 9102 >"$TMP/lapsed.out" 2>&1; then
+        fail "a new peer port reached A-box after the timeout: $(cat "$TMP/lapsed.out")"
+    fi
+    lapsed=$(console masq:autofw | awk '$1 == "dplay" {print}')
+    echo "before the trigger: no answer; after A-box's SYN to 47624: $(cat "$TMP/after.out") from A-box;" \
+        "6 s later a new peer port: no answer ($lapsed)"
+}
+abox_peer_stop() {
+    [ -n "${ABOX_PEER_PID:-}" ] || return 0
+    kill "$ABOX_PEER_PID" 2>/dev/null || true
+    wait "$ABOX_PEER_PID" 2>/dev/null || true
+}

@@ -65,7 +65,7 @@ public class PortForwardsInFelixTest {
     @Configuration
     public Option[] config() throws Exception {
         Files.createDirectories(WORK.resolve("etc"));
-        try (var old = Files.newDirectoryStream(WORK.resolve("etc"), "masq.portfw-*.cfg")) {
+        try (var old = Files.newDirectoryStream(WORK.resolve("etc"), "masq.{portfw,autofw}-*.cfg")) {
             for (Path p : old) {
                 Files.delete(p);
             }
@@ -79,7 +79,7 @@ public class PortForwardsInFelixTest {
         if (gateway != null) {
             gateway.close();
         }
-        try (var written = Files.newDirectoryStream(WORK.resolve("etc"), "masq.portfw-*.cfg")) {
+        try (var written = Files.newDirectoryStream(WORK.resolve("etc"), "masq.{portfw,autofw}-*.cfg")) {
             for (Path p : written) {
                 Files.delete(p); // the next test's framework starts without this one's forwards
             }
@@ -142,6 +142,27 @@ public class PortForwardsInFelixTest {
     }
 
     @Test
+    public void anAutofwRuleFromItsFileOpensThePortsToTheHostThatSentToTheTrigger() throws Exception {
+        gateway = new MemoryGateway(context, configurationAdmin, commandProcessor);
+        Files.writeString(WORK.resolve("etc/masq.autofw-directplay.cfg"), "trigger.protocol = tcp\n"
+                + "trigger.port = 47624\nopen.protocol = tcp,udp\nopen.ports = 2300-2400\ntimeout = 15\n");
+        waitFor(() -> gateway.run("masq:autofw").matches("(?s).*\ndirectplay +tcp 47624 opens tcp,udp 2300-2400 for 15 s"
+                + " +- +0 s +0 +0 +active\n"), "masq:autofw shows the rule active, held by no one");
+        gateway.link.inject(GatewayLink.OUTSIDE, new UdpDatagram(Ipv4.parse(CLIENT), 9000,
+                Ipv4.parse(MemoryGateway.GATEWAY), 2350, "join".getBytes()).toBytes());
+        gateway.assertNothingMoreSent();
+        gateway.outbound(tcp("192.168.0.2", 40000, CLIENT, 47624).flags(SYN).seq(1));
+        UdpDatagram in = gateway.inbound(new UdpDatagram(Ipv4.parse(CLIENT), 9000, Ipv4.parse(MemoryGateway.GATEWAY),
+                2350, "join".getBytes()));
+        assertEquals("192.168.0.2", Ipv4.toString(in.destination()));
+        assertEquals(2350, in.destinationPort());
+        String rules = gateway.run("masq:autofw");
+        assertTrue(rules, rules.matches("(?s).*\ndirectplay +.* +192\\.168\\.0\\.2 +1[0-5] s +1 +1 +active\n"));
+        assertEquals("no arguments expected, got 'x'\nusage: masq:autofw   (rules are files: "
+                + "etc/masq.autofw-NAME.cfg)", gateway.console.fail("masq:autofw x"));
+    }
+
+    @Test
     public void theFactoryConfigurationIsDescribedByMetatype() {
         Bundle engine = Arrays.stream(context.getBundles()).filter(b -> "masq.engine".equals(b.getSymbolicName()))
                 .findFirst().orElseThrow();
@@ -151,5 +172,10 @@ public class PortForwardsInFelixTest {
                 Arrays.stream(ocd.getAttributeDefinitions(ObjectClassDefinition.ALL)).map(AttributeDefinition::getID)
                         .collect(Collectors.toSet()));
         assertTrue(Arrays.asList(metaType.getMetaTypeInformation(engine).getFactoryPids()).contains("masq.portfw"));
+        ObjectClassDefinition autofw = metaType.getMetaTypeInformation(engine).getObjectClassDefinition(
+                "masq.autofw", null);
+        assertEquals(Set.of("trigger.protocol", "trigger.port", "open.protocol", "open.ports", "timeout"),
+                Arrays.stream(autofw.getAttributeDefinitions(ObjectClassDefinition.ALL))
+                        .map(AttributeDefinition::getID).collect(Collectors.toSet()));
     }
 }

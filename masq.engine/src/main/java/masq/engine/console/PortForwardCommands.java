@@ -18,17 +18,19 @@ import masq.engine.gateway.GatewayForwards;
 import masq.engine.gateway.PortForwardConfig;
 
 /**
- * {@code masq:portfw}, the modern {@code ipmasqadm portfw -l/-a/-d}: lists the forwards with their
+ * {@code masq:portfw}, the modern {@code ipmasqadm portfw -l/-a/-d}, and {@code masq:autofw}
+ * ({@code ipmasqadm autofw -l}). The first lists the forwards with their
  * hit counts, and adds or removes one by writing or deleting its file
  * {@code etc/masq.portfw-NAME.cfg}, which FileInstall applies, so a forward added here persists as
  * one written by hand does. The configuration directory is the running gateway's
  * ({@code masq.etc}).
  */
 @Component(service = PortForwardCommands.class, property = {"osgi.command.scope=masq",
-    "osgi.command.function=portfw"})
+    "osgi.command.function=portfw", "osgi.command.function=autofw"})
 public final class PortForwardCommands {
     static final Usage PORTFW = new Usage("masq:portfw [add NAME tcp|udp PORT[-PORT] ADDRESS [PORT [WEIGHT]] | "
             + "remove NAME]   (NAME: letters, digits, . _ -; WEIGHT 1 to 1000000, default 10)");
+    static final Usage AUTOFW = new Usage("masq:autofw   (rules are files: etc/masq.autofw-NAME.cfg)");
     /** How long add and remove wait for the gateway to show the change. */
     static final long APPLY_WAIT_MILLIS = 10_000;
 
@@ -54,6 +56,17 @@ public final class PortForwardCommands {
             default:
                 throw PORTFW.wrong("'" + args[0] + "' is not add or remove");
         }
+    }
+
+    @Descriptor("list the autofw (port triggering) rules: name, rule, the inside host holding it, seconds left, "
+            + "trigger packets taken, connections let in, state")
+    public Table autofw(String... args) {
+        AUTOFW.none(args);
+        Table table = new Table("NAME", "RULE", "HOLDER", "LEFT", "TRIGGERS", "OPENED", "STATE");
+        for (GatewayForwards.AutoRow r : gateway().autoForwards()) {
+            table.row(r.name(), r.rule(), r.holder(), r.secondsLeft() + " s", r.triggers(), r.opened(), r.state());
+        }
+        return table;
     }
 
     private String add(String[] args) throws IOException, InterruptedException {

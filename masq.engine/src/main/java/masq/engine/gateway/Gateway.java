@@ -42,6 +42,7 @@ import masq.api.link.LinkFactory;
 import masq.api.link.LinkStatsDTO;
 import masq.engine.helper.HelperDispatch;
 import masq.engine.helper.HelperWhiteboard;
+import masq.engine.nat.AutoForwards;
 import masq.engine.nat.PortForwards;
 import masq.engine.nat.Timeouts;
 import masq.engine.nat.Translator;
@@ -94,6 +95,78 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
     private final Set<PortForwardConfig> forwardConfigs = ConcurrentHashMap.newKeySet();
     /** Why the last set of forwards was refused, or null when it runs. */
     private volatile String forwardsRefused;
+    /** The {@code masq.autofw} configurations, applied as a whole as the forwards are. */
+    private final Set<AutoForwardConfig> autoConfigs = ConcurrentHashMap.newKeySet();
+    private volatile String autoRefused;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindAutoForward(AutoForwardConfig config) {
+        autoConfigs.add(config);
+        applyAutoForwards();
+    }
+
+    void updatedAutoForward(AutoForwardConfig config) {
+        applyAutoForwards();
+    }
+
+    void unbindAutoForward(AutoForwardConfig config) {
+        autoConfigs.remove(config);
+        applyAutoForwards();
+    }
+
+    /** Applies the configured autofw rules to the running engine, or logs why not. */
+    private synchronized void applyAutoForwards() {
+        if (engine == null) {
+            return; // applied once the engine runs
+        }
+        List<AutoForwards.Rule> list = new ArrayList<>();
+        for (AutoForwardConfig c : autoConfigs) {
+            if (c.rule() != null) {
+                list.add(c.rule());
+            }
+        }
+        list.sort(Comparator.comparing(AutoForwards.Rule::name));
+        String refused;
+        try {
+            AutoForwards next = AutoForwards.of(list);
+            refused = call(t -> t.setAutoForwards(next));
+        } catch (IllegalArgumentException e) {
+            refused = e.getMessage() + "; the autofw rules stay as they were";
+        }
+        autoRefused = refused;
+        if (refused != null) {
+            LOG.error("{}-{}", AutoForwardConfig.FACTORY_PID, refused);
+        } else {
+            LOG.info("{}: {} rules", AutoForwardConfig.FACTORY_PID, list.size());
+        }
+    }
+
+    @Override
+    public List<AutoRow> autoForwards() {
+        Map<String, AutoRow> running = new HashMap<>();
+        if (engine != null) {
+            call(t -> {
+                AutoForwards rules = t.autoForwards();
+                int now = rules.now();
+                for (int i = 0; i < rules.rules().size(); i++) {
+                    AutoForwards.Rule r = rules.rules().get(i);
+                    running.put(r.name(), new AutoRow(r.name(), r.describe(), rules.holderText(i, now),
+                            rules.secondsLeft(i, now), rules.triggers(i), rules.opened(i), "active"));
+                }
+                return null;
+            });
+        }
+        String refused = autoRefused;
+        List<AutoRow> rows = new ArrayList<>();
+        for (AutoForwardConfig c : autoConfigs) {
+            AutoRow r = running.get(c.name());
+            rows.add(r != null ? r : new AutoRow(c.name(), c.rule() == null ? "-" : c.rule().describe(), "-", 0, 0,
+                    0, c.rule() == null ? "invalid: see the log" : refused != null ? "refused: " + refused
+                    : NOT_APPLIED));
+        }
+        rows.sort(Comparator.comparing(AutoRow::name));
+        return rows;
+    }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindForward(PortForwardConfig config) {
@@ -205,6 +278,9 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
         if (!forwardConfigs.isEmpty()) {
             applyForwards(); // any bound before, or meanwhile, found no engine to apply to
         }
+        if (!autoConfigs.isEmpty()) {
+            applyAutoForwards();
+        }
         LOG.info("gateway started: inside {} on {}, outside {} on {}, ports {}{}", settings.engine().insideCidr(),
                 settings.insideInterface(), settings.engine().outsideCidr(), settings.outsideInterface(),
                 settings.engine().ports(),
@@ -246,6 +322,9 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
         engine = start(settings);
         if (!forwardConfigs.isEmpty()) {
             applyForwards(); // any bound before, or meanwhile, found no engine to apply to
+        }
+        if (!autoConfigs.isEmpty()) {
+            applyAutoForwards();
         }
         LOG.info("{}: applied; the engine restarted and {} mappings were flushed", GatewaySettings.PID, flushed);
         for (Side side : taken) {

@@ -23,4 +23,21 @@ public interface GatewayForwards {
 
     /** @return every configured forward, by name */
     List<Row> forwards();
+
+    /**
+     * One autofw rule's row in {@code masq:autofw}.
+     *
+     * @param name NAME of {@code etc/masq.autofw-NAME.cfg}
+     * @param rule what it triggers and opens, or {@code -}
+     * @param holder the inside host holding it, or {@code -}
+     * @param secondsLeft of the hold
+     * @param triggers trigger packets it took; {@code opened}: connections its ports let in
+     * @param state {@code active}, or why not
+     */
+    record AutoRow(String name, String rule, String holder, int secondsLeft, long triggers, long opened,
+            String state) {
+    }
+
+    /** @return every configured autofw rule, by name */
+    List<AutoRow> autoForwards();
 }

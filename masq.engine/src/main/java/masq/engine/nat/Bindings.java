@@ -156,22 +156,19 @@ final class Bindings {
     }
 
     /**
-     * Holds {@code port} for a port forward: no outbound mapping gets it, and bindings for the
-     * forward's servers may share it. False, holding nothing, if a mapping or a reservation has it.
+     * Holds {@code port} for a port forward: no outbound mapping is given it from now on, and
+     * bindings for the forward's servers may share it. A mapping that has it already keeps it, and
+     * shares it with them until it ends.
      */
-    boolean reserveForward(int proto, int port) {
+    void reserveForward(int proto, int port) {
         if (isForwarded(proto, port)) {
-            return true;
-        }
-        if (byPort[proto][port] != NONE) {
-            return false;
+            return;
         }
         PortAllocator pool = poolOf(proto, port);
-        if (pool != null && !pool.claim(port)) {
-            return false;
+        if (pool != null && byPort[proto][port] == NONE) {
+            pool.claim(port); // false if a helper reserved it: that reservation's binding will share it
         }
         forwarded[proto][port >>> 6] |= 1L << port;
-        return true;
     }
 
     /** Gives a forwarded port back; bindings still on it keep it until they end. */

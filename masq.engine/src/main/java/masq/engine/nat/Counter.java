@@ -99,6 +99,8 @@ public enum Counter {
      * the rest of its datagram are dropped.
      */
     DROP_FRAGMENT_OVERLAP("drop.fragment.overlap"),
+    /** A trigger packet of an autofw rule another inside host holds: the rule stays with that host. */
+    AUTOFW_BUSY("autofw.busy"),
     DROP_HOOK("drop.hook"),
     HELPER_CALLS("helper.calls"),
     HELPER_FAILURES("helper.failures"),

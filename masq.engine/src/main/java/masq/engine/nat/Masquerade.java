@@ -28,6 +28,8 @@ final class Masquerade {
     InboundSource[] inboundSources = new InboundSource[0];
     /** Set by {@link Translator#setHook}. */
     FlowHook hook = FlowHook.NONE;
+    /** Set by {@link Translator#setAutoForwards}: told of outbound packets, for their triggers. */
+    AutoForwards autoForwards = AutoForwards.none();
 
     Masquerade(EngineConfig config, FlowTable flows, Counters counters, GatewayIcmp gateway, IcmpErrors errors) {
         this.config = config;
@@ -74,6 +76,9 @@ final class Masquerade {
         }
         if (!flows.refresh(s, b, l4, length, flags, true)) {
             return Translator.DROP;
+        }
+        if (proto != Protocols.ICMP) {
+            autoForwards.outbound(proto, Ipv4Header.source(b, ip), destinationPort);
         }
         Rewrite.outbound(b, ip, l4, proto, flows.bindings, flows.sessions.binding[s], config.outsideAddress);
         if (!payload(p, s, true, l4, length, proto)) {

@@ -15,8 +15,8 @@ import masq.api.Ipv4;
  * port). A range forwards each of its ports to the inside port at the same offset.
  *
  * <p>A forwarded port is held for the forwards ({@link Bindings#reserveForward}): no outbound
- * mapping is given it, whatever {@code ports.allocation}, and a forward whose port a mapping holds
- * now is refused by name. Inside hosts reach a forward by the outside address too: the packet is
+ * mapping is given it from then on, whatever {@code ports.allocation}; a mapping that had it goes on,
+ * sharing the port with the forward's connections until it ends. Inside hosts reach a forward by the outside address too: the packet is
  * hairpinned with its source translated, so the server's replies come back through the gateway.
  *
  * <p>Engine thread only: built, applied ({@link Translator#setPortForwards}) and offered packets

@@ -55,6 +55,7 @@ public final class Translator {
     private final long startNanos;
     private List<InboundSource> inboundSources = List.of();
     private PortForwards forwards = PortForwards.none();
+    private AutoForwards autoForwards = AutoForwards.none();
     /** The last second fragment state was swept, to sweep at most once a second. */
     private int fragmentsSweptAt;
 
@@ -233,15 +234,16 @@ public final class Translator {
         inboundSources = List.copyOf(sources);
         List<InboundSource> all = new ArrayList<>(inboundSources);
         all.add(forwards);
+        all.add(autoForwards);
         masquerade.inboundSources = all.toArray(new InboundSource[0]);
         flows.setInboundSources(masquerade.inboundSources);
     }
 
     /**
      * Replaces the port forwards with {@code next}, as a whole or not at all: each forwarded port is
-     * held for the forwards (no outbound mapping is given it), and those no forward names any more
-     * are given back; connections already forwarded go on until they end. Returns null when applied,
-     * else why not (a server outside the inside networks, a port a mapping holds now), the forwards
+     * held for the forwards (no outbound mapping is given it from now on; one that has it goes on),
+     * and those no forward names any more are given back; connections already forwarded go on until they end. Returns null when applied,
+     * else why not (a server outside the inside networks, a port an autofw rule opens), the forwards
      * that ran staying as they were.
      */
     public String setPortForwards(PortForwards next) {
@@ -251,20 +253,18 @@ public final class Translator {
                         + " is not in the inside networks";
             }
         }
-        List<int[]> taken = new ArrayList<>();
+        for (int proto = 0; proto < Protocols.COUNT; proto++) {
+            int[] auto = autoForwards.openPorts(proto);
+            for (int port : next.ports(proto)) {
+                if (Arrays.binarySearch(auto, port) >= 0) {
+                    return forwardOf(next, proto, port) + ": " + Protocols.name(proto) + " port " + port
+                            + " is opened by an autofw rule; the forwards stay as they were";
+                }
+            }
+        }
         for (int proto = 0; proto < Protocols.COUNT; proto++) {
             for (int port : next.ports(proto)) {
-                if (flows.bindings.isForwarded(proto, port)) {
-                    continue;
-                }
-                if (!flows.bindings.reserveForward(proto, port)) {
-                    for (int[] t : taken) {
-                        flows.bindings.releaseForward(t[0], t[1]);
-                    }
-                    return forwardOf(next, proto, port) + ": " + Protocols.name(proto) + " port " + port
-                            + " is held by a mapping now (masq:table shows it); the forwards stay as they were";
-                }
-                taken.add(new int[] {proto, port});
+                flows.bindings.reserveForward(proto, port);
             }
         }
         for (int proto = 0; proto < Protocols.COUNT; proto++) {
@@ -278,6 +278,56 @@ public final class Translator {
         forwards = next;
         setInboundSources(inboundSources);
         return null;
+    }
+
+    /**
+     * Replaces the autofw rules with {@code next}, as a whole or not at all, as
+     * {@link #setPortForwards} does the forwards: their open ports are held from every allocation;
+     * a port a forward has refuses the set. Returns null when applied, else
+     * why not.
+     */
+    public String setAutoForwards(AutoForwards next) {
+        for (int proto = 0; proto < Protocols.COUNT; proto++) {
+            int[] forwarded = forwards.ports(proto);
+            for (int port : next.openPorts(proto)) {
+                if (Arrays.binarySearch(forwarded, port) >= 0) {
+                    return ruleOf(next, Protocols.ipProtocol(proto), port) + ": " + Protocols.name(proto) + " port "
+                            + port + " is a port forward's; the autofw rules stay as they were";
+                }
+            }
+        }
+        for (int proto = 0; proto < Protocols.COUNT; proto++) {
+            for (int port : next.openPorts(proto)) {
+                flows.bindings.reserveForward(proto, port);
+            }
+        }
+        for (int proto = 0; proto < Protocols.COUNT; proto++) {
+            int[] now = next.openPorts(proto);
+            for (int port : autoForwards.openPorts(proto)) {
+                if (Arrays.binarySearch(now, port) < 0) {
+                    flows.bindings.releaseForward(proto, port);
+                }
+            }
+        }
+        next.attach(counters, flows::now);
+        autoForwards = next;
+        masquerade.autoForwards = next;
+        setInboundSources(inboundSources);
+        return null;
+    }
+
+    /** The autofw rules in place, with who holds them. */
+    public AutoForwards autoForwards() {
+        return autoForwards;
+    }
+
+    private static String ruleOf(AutoForwards set, int protocol, int port) {
+        for (AutoForwards.Rule r : set.rules()) {
+            if (r.opens(protocol) && port >= r.openLow() && port <= r.openHigh()) {
+                return r.name();
+            }
+        }
+        return "?";
     }
 
     /** The forwards in place, with their hit counts. */

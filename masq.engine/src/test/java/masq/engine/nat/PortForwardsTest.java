@@ -104,18 +104,20 @@ class PortForwardsTest {
     }
 
     @Test
-    @DisplayName("a forward on a port a mapping holds now, or to a server not inside, is refused by name; the forwards stay")
-    void aForwardOnAHeldPortIsRefused() {
+    @DisplayName("a forward on a port a mapping holds is taken: the mapping goes on beside the forward's connections")
+    void aForwardOnAHeldPortSharesItWithTheMapping() {
         TestGateway g = new TestGateway(TestGateway.base().allocation(PortAllocation.PRESERVE).build());
-        assertNull(g.translator.setPortForwards(PortForwards.of(List.of(forward("web", TCP, 8080, A, 80, 10)))));
         g.out(tcp(C, 9000, SERVER, 80).flags(TcpHeader.SYN).build()); // preserve: C's connection holds 9000
-        assertEquals("game: tcp port 9000 is held by a mapping now (masq:table shows it); the forwards stay as "
-                + "they were", g.translator.setPortForwards(PortForwards.of(List.of(forward("game", TCP, 9000, A,
-                9000, 1)))));
+        assertNull(g.translator.setPortForwards(PortForwards.of(List.of(forward("game", TCP, 9000, A, 9000, 1)))));
+        assertEquals(A + ":9000", connect(g, 40000, 9000), "a new connection is the forward's");
+        byte[] back = g.in(tcp(SERVER, 80, OUTSIDE, 9000).flags(TcpHeader.SYN | TcpHeader.ACK).build());
+        assertEquals(FORWARD_INSIDE, g.verdict);
+        assertEquals(ip(C), Ipv4Header.destination(back, 0), "C's connection goes on");
+        byte[] out = g.out(tcp(B, 9000, SERVER, 80).flags(TcpHeader.SYN).build());
+        assertTrue(Bytes.get16(out, Ipv4Header.MIN_LENGTH) != 9000, "no new outbound mapping gets the forwarded port");
         assertEquals("x: tcp 81 -> 10.0.0.5:80 weight 1: 10.0.0.5 is not in the inside networks",
                 g.translator.setPortForwards(PortForwards.of(List.of(forward("x", TCP, 81, "10.0.0.5", 80, 1)))));
-        assertEquals(List.of("web"), g.translator.portForwards().forwards().stream().map(f -> f.name()).toList());
-        assertEquals(A + ":80", connect(g, 40000, 8080), "the running forward still works");
+        assertEquals(List.of("game"), g.translator.portForwards().forwards().stream().map(f -> f.name()).toList());
     }
 
     @Test

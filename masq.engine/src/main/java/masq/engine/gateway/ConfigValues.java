@@ -1,0 +1,92 @@
+package masq.engine.gateway;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The values of one configuration, read by key with a message naming the key when one is bad: the
+ * shared checks of the factory configurations ({@code masq.portfw}, {@code masq.autofw}).
+ */
+final class ConfigValues {
+    private static final Pattern PORTS = Pattern.compile("\\s*(\\d{1,5})\\s*(?:-\\s*(\\d{1,5})\\s*)?");
+    private final Map<String, ?> properties;
+
+    /** The values, refusing any key but {@code keys} and the framework's own. */
+    ConfigValues(Map<String, ?> properties, Set<String> keys) {
+        this.properties = properties;
+        Set<String> unknown = new TreeSet<>();
+        for (String key : properties.keySet()) {
+            if (!keys.contains(key) && !key.startsWith("service.") && !key.startsWith("felix.")
+                    && !key.startsWith("component.") && !key.startsWith("osgi.")) {
+                unknown.add(key);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown key" + (unknown.size() > 1 ? "s " : " ")
+                    + String.join(", ", unknown) + " (the keys are " + String.join(", ", new TreeSet<>(keys)) + ")");
+        }
+    }
+
+    String required(String key) {
+        Object value = properties.get(key);
+        if (value == null || value.toString().isBlank()) {
+            throw new IllegalArgumentException(key + " is not set");
+        }
+        return value.toString().trim();
+    }
+
+    /** {@code tcp} or {@code udp} as an IP protocol number. */
+    int protocol(String key, String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "tcp" -> 6;
+            case "udp" -> 17;
+            default -> throw new IllegalArgumentException(key + " '" + text.trim() + "' is not tcp or udp");
+        };
+    }
+
+    /** A port or a range {@code LOW-HIGH} within 1-65535, as {low, high}. */
+    int[] ports(String key) {
+        String text = required(key);
+        Matcher m = PORTS.matcher(text);
+        int low = m.matches() ? Integer.parseInt(m.group(1)) : -1;
+        int high = m.matches() && m.group(2) != null ? Integer.parseInt(m.group(2)) : low;
+        if (low < 1 || high > 65535 || low > high) {
+            throw new IllegalArgumentException(key + " '" + text + "' is not a port or a range within 1-65535");
+        }
+        return new int[] {low, high};
+    }
+
+    /** A whole number from {@code min} to {@code max}, {@code fallback} when the key is absent. */
+    int number(String key, int fallback, int min, int max) {
+        Object value = properties.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        String text = value.toString().trim();
+        if (text.matches("\\d{1,7}")) {
+            int n = Integer.parseInt(text);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        }
+        throw new IllegalArgumentException(key + " '" + text + "' is not a whole number from " + min + " to " + max);
+    }
+
+    /** NAME of {@code FACTORY-NAME.cfg} FileInstall read the configuration from, else its PID. */
+    static String name(Map<String, ?> properties, String factoryPid) {
+        Object file = properties.get("felix.fileinstall.filename");
+        if (file != null) {
+            Matcher m = Pattern.compile(".*[/\\\\]" + Pattern.quote(factoryPid) + "-([^/\\\\]+)\\.cfg")
+                    .matcher(file.toString());
+            if (m.matches()) {
+                return m.group(1);
+            }
+        }
+        Object pid = properties.get("service.pid");
+        return pid == null ? "?" : pid.toString();
+    }
+}
