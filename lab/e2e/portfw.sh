@@ -24,11 +24,7 @@ inside_nginx_start() {
     done
 }
 inside_nginx_stop() {
-    local pid
-    for pid in "${INSIDE_NGINX_PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
+    stop_all "${INSIDE_NGINX_PIDS[@]}"
     INSIDE_NGINX_PIDS=()
 }
 
@@ -134,8 +130,4 @@ t_autofw_directplay() {
     echo "before the trigger: no answer; after A-box's SYN to 47624: $(cat "$TMP/after.out") from A-box;" \
         "6 s later a new peer port: no answer ($lapsed)"
 }
-abox_peer_stop() {
-    [ -n "${ABOX_PEER_PID:-}" ] || return 0
-    kill "$ABOX_PEER_PID" 2>/dev/null || true
-    wait "$ABOX_PEER_PID" 2>/dev/null || true
-}
+abox_peer_stop() { [ -z "${ABOX_PEER_PID:-}" ] || stop_all "$ABOX_PEER_PID"; }

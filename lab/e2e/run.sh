@@ -681,9 +681,15 @@ peer_start() {
     done
     fail "the $name server did not start: $(tail -n 1 "$TMP/$name.log")"
 }
-peer_stop() {
-    kill "$PEER_PID" 2>/dev/null || true
-    wait "$PEER_PID" 2>/dev/null || true
+peer_stop() { stop_all "$PEER_PID"; }
+
+# stop_all PID...: ends each background process a test started, and waits for it.
+stop_all() {
+    local pid
+    for pid in "$@"; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
 }
 
 # rtsp_server_start: the RTSP server on the outside host, port 554.

@@ -21,11 +21,7 @@ x_server() {
     fail "Xvfb :$display did not start in $host: $(tail -n 1 "$TMP/xvfb-$display.log")"
 }
 x_stop() {
-    local pid
-    for pid in "${X_PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
+    stop_all "${X_PIDS[@]}"
     X_PIDS=()
 }
 
