@@ -2,14 +2,10 @@ package masq.engine.gateway;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,8 +38,6 @@ import masq.api.link.LinkFactory;
 import masq.api.link.LinkStatsDTO;
 import masq.engine.helper.HelperDispatch;
 import masq.engine.helper.HelperWhiteboard;
-import masq.engine.nat.AutoForwards;
-import masq.engine.nat.PortForwards;
 import masq.engine.nat.Timeouts;
 import masq.engine.nat.Translator;
 
@@ -91,158 +85,53 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
     private volatile LinkFactory linkFactory;
     /** The factory that opened the current link; written and compared on the engine thread. */
     private volatile LinkFactory openedBy;
-    /** The {@code masq.portfw} configurations; applied as a whole ({@link #applyForwards}). */
-    private final Set<PortForwardConfig> forwardConfigs = ConcurrentHashMap.newKeySet();
-    /** Why the last set of forwards was refused, or null when it runs. */
-    private volatile String forwardsRefused;
-    /** The {@code masq.autofw} configurations, applied as a whole as the forwards are. */
-    private final Set<AutoForwardConfig> autoConfigs = ConcurrentHashMap.newKeySet();
-    private volatile String autoRefused;
+    /** The {@code masq.portfw} and {@code masq.autofw} configurations, applied to the engine. */
+    private final InboundConfigs inbound = new InboundConfigs(new InboundConfigs.Engine() {
+        @Override
+        public boolean running() {
+            return engine != null;
+        }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindAutoForward(AutoForwardConfig config) {
-        autoConfigs.add(config);
-        applyAutoForwards();
-    }
-
-    void updatedAutoForward(AutoForwardConfig config) {
-        applyAutoForwards();
-    }
-
-    void unbindAutoForward(AutoForwardConfig config) {
-        autoConfigs.remove(config);
-        applyAutoForwards();
-    }
-
-    /** Applies the configured autofw rules to the running engine, or logs why not. */
-    private synchronized void applyAutoForwards() {
-        if (engine == null) {
-            return; // applied once the engine runs
+        @Override
+        public <T> T call(Function<Translator, T> request) {
+            return Gateway.this.call(request);
         }
-        List<AutoForwards.Rule> list = new ArrayList<>();
-        for (AutoForwardConfig c : autoConfigs) {
-            if (c.rule() != null) {
-                list.add(c.rule());
-            }
-        }
-        list.sort(Comparator.comparing(AutoForwards.Rule::name));
-        String refused;
-        try {
-            AutoForwards next = AutoForwards.of(list);
-            refused = call(t -> t.setAutoForwards(next));
-        } catch (IllegalArgumentException e) {
-            refused = e.getMessage() + "; the autofw rules stay as they were";
-        }
-        autoRefused = refused;
-        if (refused != null) {
-            LOG.error("{}-{}", AutoForwardConfig.FACTORY_PID, refused);
-        } else {
-            LOG.info("{}: {} rules", AutoForwardConfig.FACTORY_PID, list.size());
-        }
-    }
-
-    @Override
-    public List<AutoRow> autoForwards() {
-        Map<String, AutoRow> running = new HashMap<>();
-        if (engine != null) {
-            call(t -> {
-                AutoForwards rules = t.autoForwards();
-                int now = rules.now();
-                for (int i = 0; i < rules.rules().size(); i++) {
-                    AutoForwards.Rule r = rules.rules().get(i);
-                    running.put(r.name(), new AutoRow(r.name(), r.describe(), rules.holderText(i, now),
-                            rules.secondsLeft(i, now), rules.triggers(i), rules.opened(i), "active"));
-                }
-                return null;
-            });
-        }
-        String refused = autoRefused;
-        List<AutoRow> rows = new ArrayList<>();
-        for (AutoForwardConfig c : autoConfigs) {
-            AutoRow r = running.get(c.name());
-            rows.add(r != null ? r : new AutoRow(c.name(), c.rule() == null ? "-" : c.rule().describe(), "-", 0, 0,
-                    0, c.rule() == null ? "invalid: see the log" : refused != null ? "refused: " + refused
-                    : NOT_APPLIED));
-        }
-        rows.sort(Comparator.comparing(AutoRow::name));
-        return rows;
-    }
+    });
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindForward(PortForwardConfig config) {
-        forwardConfigs.add(config);
-        applyForwards();
+        inbound.add(config);
     }
 
     void updatedForward(PortForwardConfig config) {
-        applyForwards();
+        inbound.applyForwards();
     }
 
     void unbindForward(PortForwardConfig config) {
-        forwardConfigs.remove(config);
-        applyForwards();
+        inbound.remove(config);
     }
 
-    /** The forwards the configurations give now, by name; an exception if they do not fit together. */
-    private PortForwards configuredForwards() {
-        List<PortForwards.Forward> list = new ArrayList<>();
-        for (PortForwardConfig c : forwardConfigs) {
-            if (c.forward() != null) {
-                list.add(c.forward());
-            }
-        }
-        list.sort(Comparator.comparing(PortForwards.Forward::name));
-        return PortForwards.of(list);
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindAutoForward(AutoForwardConfig config) {
+        inbound.add(config);
     }
 
-    /** Applies the configured forwards to the running engine, or logs why not; they stay as they were then. */
-    private synchronized void applyForwards() {
-        Engine current = engine;
-        if (current == null) {
-            return; // applied once the engine runs
-        }
-        String refused;
-        try {
-            PortForwards next = configuredForwards();
-            refused = call(t -> t.setPortForwards(next));
-        } catch (IllegalArgumentException e) {
-            refused = e.getMessage() + "; the forwards stay as they were";
-        }
-        reportForwards(refused);
+    void updatedAutoForward(AutoForwardConfig config) {
+        inbound.applyAutoForwards();
     }
 
-    private void reportForwards(String refused) {
-        forwardsRefused = refused;
-        if (refused != null) {
-            LOG.error("{}-{}", PortForwardConfig.FACTORY_PID, refused);
-        } else {
-            LOG.info("{}: {} forwards", PortForwardConfig.FACTORY_PID, forwardConfigs.size());
-        }
+    void unbindAutoForward(AutoForwardConfig config) {
+        inbound.remove(config);
     }
 
     @Override
     public List<Row> forwards() {
-        Map<String, Long> hits = new HashMap<>();
-        Engine current = engine;
-        if (current != null) {
-            call(t -> {
-                PortForwards running = t.portForwards();
-                for (int i = 0; i < running.forwards().size(); i++) {
-                    hits.put(running.forwards().get(i).name(), running.hits(i));
-                }
-                return null;
-            });
-        }
-        String refused = forwardsRefused;
-        List<Row> rows = new ArrayList<>();
-        for (PortForwardConfig c : forwardConfigs) {
-            PortForwards.Forward f = c.forward();
-            String state = f == null ? "invalid: see the log" : hits.containsKey(c.name()) ? "active"
-                    : refused != null ? "refused: " + refused : NOT_APPLIED;
-            rows.add(new Row(c.name(), f == null ? "-" : f.describe(), hits.getOrDefault(c.name(), 0L), state));
-        }
-        rows.sort(Comparator.comparing(Row::name));
-        return rows;
+        return inbound.forwards();
+    }
+
+    @Override
+    public List<AutoRow> autoForwards() {
+        return inbound.autoForwards();
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -275,12 +164,7 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
             throw e;
         }
         engine = start(settings);
-        if (!forwardConfigs.isEmpty()) {
-            applyForwards(); // any bound before, or meanwhile, found no engine to apply to
-        }
-        if (!autoConfigs.isEmpty()) {
-            applyAutoForwards();
-        }
+        inbound.engineStarted();
         LOG.info("gateway started: inside {} on {}, outside {} on {}, ports {}{}", settings.engine().insideCidr(),
                 settings.insideInterface(), settings.engine().outsideCidr(), settings.outsideInterface(),
                 settings.engine().ports(),
@@ -320,12 +204,7 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
         int flushed = call(Translator::mappingCount);
         stop(old);
         engine = start(settings);
-        if (!forwardConfigs.isEmpty()) {
-            applyForwards(); // any bound before, or meanwhile, found no engine to apply to
-        }
-        if (!autoConfigs.isEmpty()) {
-            applyAutoForwards();
-        }
+        inbound.engineStarted();
         LOG.info("{}: applied; the engine restarted and {} mappings were flushed", GatewaySettings.PID, flushed);
         for (Side side : taken) {
             try {

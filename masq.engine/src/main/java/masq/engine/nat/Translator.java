@@ -1,7 +1,6 @@
 package masq.engine.nat;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
 import java.util.function.IntToLongFunction;
@@ -54,8 +53,7 @@ public final class Translator {
     private final UnsendableErrors unsendable;
     private final long startNanos;
     private List<InboundSource> inboundSources = List.of();
-    private PortForwards forwards = PortForwards.none();
-    private AutoForwards autoForwards = AutoForwards.none();
+    private final Forwarding forwarding;
     /** The last second fragment state was swept, to sweep at most once a second. */
     private int fragmentsSweptAt;
 
@@ -69,6 +67,7 @@ public final class Translator {
         this.gateway = new GatewayIcmp(counters);
         this.masquerade = new Masquerade(config, flows, counters, gateway, new IcmpErrors(config, flows, counters));
         this.unsendable = new UnsendableErrors(config, flows, counters, gateway);
+        this.forwarding = new Forwarding(config, flows.bindings);
         setInboundSources(List.of());
     }
 
@@ -233,8 +232,8 @@ public final class Translator {
     public void setInboundSources(List<InboundSource> sources) {
         inboundSources = List.copyOf(sources);
         List<InboundSource> all = new ArrayList<>(inboundSources);
-        all.add(forwards);
-        all.add(autoForwards);
+        all.add(forwarding.forwards);
+        all.add(forwarding.autoForwards);
         masquerade.inboundSources = all.toArray(new InboundSource[0]);
         flows.setInboundSources(masquerade.inboundSources);
     }
@@ -242,106 +241,37 @@ public final class Translator {
     /**
      * Replaces the port forwards with {@code next}, as a whole or not at all: each forwarded port is
      * held for the forwards (no outbound mapping is given it from now on; one that has it goes on),
-     * and those no forward names any more are given back; connections already forwarded go on until they end. Returns null when applied,
-     * else why not (a server outside the inside networks, a port an autofw rule opens), the forwards
-     * that ran staying as they were.
+     * and those no forward names any more are given back; connections already forwarded go on until
+     * they end. Returns null when applied, else why not (a server outside the inside networks, a port
+     * an autofw rule opens), the forwards that ran staying as they were.
      */
     public String setPortForwards(PortForwards next) {
-        for (PortForwards.Forward f : next.forwards()) {
-            if (!config.isInside(f.insideAddress())) {
-                return f.name() + ": " + f.describe() + ": " + masq.api.Ipv4.toString(f.insideAddress())
-                        + " is not in the inside networks";
-            }
+        String refused = forwarding.replace(next);
+        if (refused == null) {
+            setInboundSources(inboundSources);
         }
-        for (int proto = 0; proto < Protocols.COUNT; proto++) {
-            int[] auto = autoForwards.openPorts(proto);
-            for (int port : next.ports(proto)) {
-                if (Arrays.binarySearch(auto, port) >= 0) {
-                    return forwardOf(next, proto, port) + ": " + Protocols.name(proto) + " port " + port
-                            + " is opened by an autofw rule; the forwards stay as they were";
-                }
-            }
-        }
-        for (int proto = 0; proto < Protocols.COUNT; proto++) {
-            for (int port : next.ports(proto)) {
-                flows.bindings.reserveForward(proto, port);
-            }
-        }
-        for (int proto = 0; proto < Protocols.COUNT; proto++) {
-            int[] kept = next.ports(proto);
-            for (int port : forwards.ports(proto)) {
-                if (Arrays.binarySearch(kept, port) < 0) {
-                    flows.bindings.releaseForward(proto, port);
-                }
-            }
-        }
-        forwards = next;
-        setInboundSources(inboundSources);
-        return null;
+        return refused;
     }
 
-    /**
-     * Replaces the autofw rules with {@code next}, as a whole or not at all, as
-     * {@link #setPortForwards} does the forwards: their open ports are held from every allocation;
-     * a port a forward has refuses the set. Returns null when applied, else
-     * why not.
-     */
+    /** Replaces the autofw rules as {@link #setPortForwards} the forwards; a port a forward has refuses them. */
     public String setAutoForwards(AutoForwards next) {
-        for (int proto = 0; proto < Protocols.COUNT; proto++) {
-            int[] forwarded = forwards.ports(proto);
-            for (int port : next.openPorts(proto)) {
-                if (Arrays.binarySearch(forwarded, port) >= 0) {
-                    return ruleOf(next, Protocols.ipProtocol(proto), port) + ": " + Protocols.name(proto) + " port "
-                            + port + " is a port forward's; the autofw rules stay as they were";
-                }
-            }
+        String refused = forwarding.replace(next);
+        if (refused == null) {
+            next.attach(counters, flows::now);
+            masquerade.autoForwards = next;
+            setInboundSources(inboundSources);
         }
-        for (int proto = 0; proto < Protocols.COUNT; proto++) {
-            for (int port : next.openPorts(proto)) {
-                flows.bindings.reserveForward(proto, port);
-            }
-        }
-        for (int proto = 0; proto < Protocols.COUNT; proto++) {
-            int[] now = next.openPorts(proto);
-            for (int port : autoForwards.openPorts(proto)) {
-                if (Arrays.binarySearch(now, port) < 0) {
-                    flows.bindings.releaseForward(proto, port);
-                }
-            }
-        }
-        next.attach(counters, flows::now);
-        autoForwards = next;
-        masquerade.autoForwards = next;
-        setInboundSources(inboundSources);
-        return null;
+        return refused;
     }
 
     /** The autofw rules in place, with who holds them. */
     public AutoForwards autoForwards() {
-        return autoForwards;
-    }
-
-    private static String ruleOf(AutoForwards set, int protocol, int port) {
-        for (AutoForwards.Rule r : set.rules()) {
-            if (r.opens(protocol) && port >= r.openLow() && port <= r.openHigh()) {
-                return r.name();
-            }
-        }
-        return "?";
+        return forwarding.autoForwards;
     }
 
     /** The forwards in place, with their hit counts. */
     public PortForwards portForwards() {
-        return forwards;
-    }
-
-    private static String forwardOf(PortForwards set, int proto, int port) {
-        for (PortForwards.Forward f : set.forwards()) {
-            if (Protocols.index(f.protocol()) == proto && port >= f.outsideLow() && port <= f.outsideHigh()) {
-                return f.name();
-            }
-        }
-        return "?";
+        return forwarding.forwards;
     }
 
     /**
@@ -349,14 +279,12 @@ public final class Translator {
      * a mapping an {@link InboundSource} will create later; -1 when none is free.
      */
     public int reservePort(int protocol) {
-        int proto = Protocols.index(protocol);
-        return proto < 0 ? -1 : flows.reservePort(proto, PortAllocator.ANY);
+        return reservePortFor(protocol, 0);
     }
 
     /**
-     * As {@link #reservePort(int)}, for a mapping that will serve inside port {@code insidePort}:
-     * for UDP a port of its parity where one is free (RFC 4787 REQ-4), chosen as
-     * {@code ports.allocation} says.
+     * As {@link #reservePort(int)}, for a mapping that will serve inside port {@code insidePort}
+     * (0: any): for UDP a port of its parity where one is free (RFC 4787 REQ-4).
      */
     public int reservePortFor(int protocol, int insidePort) {
         int proto = Protocols.index(protocol);
