@@ -779,8 +779,23 @@ run_test() {
             if $VERBOSE && [ -n "$out" ]; then printf '%s\n' "$out" | sed 's/^/    /'; fi
             ;;
         77) echo "SKIP $name: $reason"; skipped=$((skipped + 1)) ;;
-        *) echo "FAIL $name: ${reason:-exit $rc}"; failed=$((failed + 1)) ;;
+        *)
+            echo "FAIL $name: ${reason:-exit $rc}"
+            failed=$((failed + 1))
+            failure_detail "$out"
+            ;;
     esac
+}
+
+# failure_detail OUTPUT: what a failed test printed before its reason, and, with the masq gateway,
+# its drop counters since it started, so that a failure on a CI machine can be read from its log.
+failure_detail() {
+    local lines
+    lines=$(printf '%s\n' "$1" | grep -v '^$' | head -n -1 | tail -n 20 || true)
+    [ -z "$lines" ] || printf '%s\n' "$lines" | sed 's/^/    | /'
+    if [ "$MODE" = masq ] && [ -p "$STATE/console" ]; then
+        console masq:stats 2>/dev/null | awk '$1 ~ /^drop\./ && $2 != 0 {print "    gateway " $1 " " $2}' || true
+    fi
 }
 
 selected() {

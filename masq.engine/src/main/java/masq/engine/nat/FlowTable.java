@@ -204,7 +204,9 @@ final class FlowTable implements TimerWheel.Expiry {
     /**
      * The session for an inbound packet to {@code gatewayPort}: existing, admitted by the filter, or
      * not. A new remote on a forwarded port is for the forward to place ({@code FILTERED}: the
-     * sources are asked), whatever the filter.
+     * sources are asked), whatever the filter; so is a new connection there on a closed session of
+     * the same remote port (a client reusing its port), which takes the forwards' next turn as
+     * any new connection does instead of returning to the server its predecessor had.
      */
     int inbound(int proto, int gatewayPort, int source, int sourcePort, int tcpFlags) {
         int b = bindings.findByPort(proto, gatewayPort);
@@ -212,6 +214,12 @@ final class FlowTable implements TimerWheel.Expiry {
             return NONE;
         }
         int s = sessionOnPort(proto, gatewayPort, source, sourcePort);
+        if (s != NONE && proto == Protocols.TCP && TcpState.reopens(sessions.tcpState[s], tcpFlags)
+                && bindings.isForwarded(proto, gatewayPort)) {
+            counters.increment(Counter.TCP_REOPENED);
+            remove(s);
+            return FILTERED;
+        }
         if (s != NONE) {
             return s;
         }

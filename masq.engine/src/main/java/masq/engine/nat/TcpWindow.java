@@ -22,6 +22,11 @@ import masq.engine.packet.TcpOptions;
  * <p>Before a side has sent its SYN its RST is judged as in SYN-SENT (RFC 9293 §3.10.7.3): it
  * must acknowledge exactly the other side's SYN. A SYN without ACK from a side whose peer has not
  * answered starts that side afresh (a retried connect may bring a new initial sequence number).
+ * A side that answers the other's SYN with a bare ACK instead of a SYN+ACK is a socket still in
+ * TIME_WAIT for the same four-tuple refusing the new connect (RFC 9293 §3.10.7.4, RFC 5961 §4:
+ * the challenge ACK); the connecting side's RST in reply, whose sequence number is that ACK's
+ * acknowledgment number, passes (as Linux conntrack lets it), so the stale socket is cleared and
+ * the retried SYN gets through instead of being refused until TIME_WAIT ends.
  * A session picked up mid-stream, with neither SYN seen, is not checked: its window scale is
  * unknown (Linux conntrack is liberal with such a connection too). Nor are non-RST, non-FIN
  * segments ever dropped here: the end host judges those.
@@ -43,6 +48,8 @@ final class TcpWindow {
     private static final int SHIFT_MASK = 0xf << SHIFT_AT;
     private static final int SCALE_OFFERED = 1 << 30;
     private static final int SEEN = 1 << 31;
+    /** In an unseen side's info: it sent a challenge ACK, whose acknowledgment number is its end. */
+    private static final int CHALLENGED = 1;
     private static final int END_OUT = 0;
     private static final int END_IN = 1;
     private static final int INFO_OUT = 2;
@@ -84,9 +91,19 @@ final class TcpWindow {
             return true;
         }
         if ((w[self] & SEEN) == 0) {
+            if ((flags & TcpHeader.RST) == 0) {
+                if ((flags & (TcpHeader.ACK | TcpHeader.FIN)) == TcpHeader.ACK && (w[peer] & SEEN) != 0) {
+                    w[self] = CHALLENGED; // a bare ACK to the peer's SYN
+                    w[end] = TcpHeader.acknowledgment(b, tcp);
+                }
+                return true;
+            }
             // not seen yet: only an RST acknowledging the peer's SYN counts (SYN-SENT)
-            return (flags & TcpHeader.RST) == 0 || ((flags & TcpHeader.ACK) != 0 && (w[peer] & SEEN) != 0
-                    && TcpHeader.acknowledgment(b, tcp) == w[peerEnd]);
+            return (flags & TcpHeader.ACK) != 0 && (w[peer] & SEEN) != 0
+                    && TcpHeader.acknowledgment(b, tcp) == w[peerEnd];
+        }
+        if (w[peer] == CHALLENGED && (flags & TcpHeader.RST) != 0) {
+            return seq == w[peerEnd]; // the answer to the challenge, and nothing else
         }
         int window = w[peer] & MAX_WINDOW;
         int offset = seq - w[end];

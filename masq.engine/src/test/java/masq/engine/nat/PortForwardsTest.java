@@ -89,6 +89,24 @@ class PortForwardsTest {
                 tcp(OUTSIDE, 80, SERVER, 20001).flags(TcpHeader.ACK).ttl(63).build());
     }
 
+    @Test
+    @DisplayName("a client reusing its port after a closed connection takes the next turn, not its predecessor's server")
+    void aReusedClientPortTakesTheNextTurn() {
+        TestGateway g = gateway(forward("one", TCP, 80, A, 80, 1), forward("two", TCP, 80, B, 80, 1));
+        assertEquals(A + ":80", connect(g, 40000, 80)); // the client's SYN is sequence 0
+        g.out(tcp(A, 80, SERVER, 40000).flags(TcpHeader.SYN | TcpHeader.ACK).seq(5000, 1).build());
+        g.in(tcp(SERVER, 40000, OUTSIDE, 80).flags(TcpHeader.ACK | TcpHeader.FIN).seq(1, 5001).build());
+        g.out(tcp(A, 80, SERVER, 40000).flags(TcpHeader.ACK | TcpHeader.FIN).seq(5001, 2).build());
+        g.in(tcp(SERVER, 40000, OUTSIDE, 80).flags(TcpHeader.ACK).seq(2, 5002).build());
+        assertEquals(0, g.count(Counter.DROP_TCP_WINDOW));
+        assertEquals(B + ":80", connect(g, 40000, 80), "the closed session does not keep the new connection on A");
+        assertEquals(A + ":80", connect(g, 40001, 80));
+        assertEquals(B + ":80", connect(g, 40000, 80), "a retransmitted SYN stays with the connection it opened");
+        assertEquals(1, g.count(Counter.TCP_REOPENED));
+        assertEquals(2, g.translator.portForwards().hits(0));
+        assertEquals(1, g.translator.portForwards().hits(1), "B took the reused port's connection, once");
+    }
+
     @ParameterizedTest
     @EnumSource(PortAllocation.class)
     @DisplayName("a forwarded port is never given to an outbound mapping, in the range or out of it")

@@ -269,6 +269,61 @@ class TcpWindowTest {
     }
 
     @Test
+    @DisplayName("a server's socket in TIME_WAIT answers a reused four-tuple's SYN with an ACK: the client's RST clears it")
+    void theResetAnsweringAChallengeAckPasses() {
+        int stale = 77_000_000; // what the old connection's server socket expects next
+        g.out(fromClient(SYN, CLIENT_ISN, 0).build());
+        g.in(fromServer(ACK, SERVER_ISN, stale).build());
+        assertEquals(FORWARD_INSIDE, g.verdict, "the challenge ACK reaches the client");
+        g.out(fromClient(RST, stale, 0).build());
+        assertEquals(FORWARD_OUTSIDE, g.verdict, "its RST reaches the server's stale socket");
+        assertEquals("CLOSE", state());
+        g.out(fromClient(SYN, CLIENT_ISN, 0).build()); // the retransmitted SYN
+        g.in(fromServer(SYN | ACK, SERVER_ISN, clientNext).build());
+        g.out(fromClient(ACK, clientNext, serverNext).build());
+        clientData("GET / HTTP/1.0\r\n\r\n");
+        assertEquals("ESTABLISHED", state());
+        assertEquals(0, outOfWindow());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {-1, 1, 1 << 30})
+    @DisplayName("after a challenge ACK only the RST carrying its acknowledgment number passes")
+    void onlyTheAnswerToTheChallengePasses(int off) {
+        int stale = 77_000_000;
+        g.out(fromClient(SYN, CLIENT_ISN, 0).build());
+        g.in(fromServer(ACK, SERVER_ISN, stale).build());
+        g.expectDrop(Translator.INSIDE, fromClient(RST, stale + off, 0).build(), Counter.DROP_TCP_WINDOW);
+        g.expectDrop(Translator.INSIDE, fromClient(RST, CLIENT_ISN + 1, 0).build(), Counter.DROP_TCP_WINDOW);
+        assertEquals("SYN_SENT", state());
+    }
+
+    @Test
+    @DisplayName("without a bare ACK first, or after a FIN instead, the connecting side's RST is judged by the window")
+    void noChallengeNoPass() {
+        int stale = 77_000_000;
+        g.out(fromClient(SYN, CLIENT_ISN, 0).build());
+        g.expectDrop(Translator.INSIDE, fromClient(RST, stale, 0).build(), Counter.DROP_TCP_WINDOW);
+        g.in(fromServer(ACK | FIN, SERVER_ISN, stale).build());
+        g.expectDrop(Translator.INSIDE, fromClient(RST, stale, 0).build(), Counter.DROP_TCP_WINDOW);
+        g.in(fromServer(RST | ACK, 0, 12345).build()); // dropped: acknowledges no SYN, records nothing
+        g.expectDrop(Translator.INSIDE, fromClient(RST, 12345, 0).build(), Counter.DROP_TCP_WINDOW);
+        assertEquals(4, outOfWindow(), "three of the client's RSTs and the server's");
+    }
+
+    @Test
+    @DisplayName("a challenge recorded before the server's SYN+ACK is forgotten once the server answers properly")
+    void aChallengeIsForgottenByTheHandshake() {
+        int stale = 77_000_000;
+        g.out(fromClient(SYN, CLIENT_ISN, 0).build());
+        g.in(fromServer(ACK, SERVER_ISN, stale).build());
+        g.in(fromServer(SYN | ACK, SERVER_ISN, clientNext).build());
+        g.out(fromClient(ACK, clientNext, serverNext).build());
+        g.expectDrop(Translator.INSIDE, fromClient(RST, stale, 0).build(), Counter.DROP_TCP_WINDOW);
+        assertEquals("ESTABLISHED", state());
+    }
+
+    @Test
     @DisplayName("a connect retried with a new initial sequence number before any answer is tracked from it")
     void aRetriedConnectStartsAfresh() {
         g.out(fromClient(SYN, CLIENT_ISN, 0).build());
