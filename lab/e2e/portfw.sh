@@ -96,6 +96,95 @@ t_portfw_weights_split_connections() {
     echo "weights 1:3 over 400 new connections: A-box $a, B-box $b"
 }
 
+# "PORTFWed FTP" (protocols.md §1.5): vsftpd on A-box behind the gateway's tcp 21, and curl on the
+# outside host fetching the test file in passive mode (PASV/227 with the reply's address used, and
+# EPSV/229) and in active mode (PORT, EPRT). With the helper on the forward (masq: masq:portfw add ...
+# helper ftp; kernel: DNAT and CT --helper ftp) all four arrive whole and the 227 names the gateway.
+# Without it the passive ones fail, the 227 naming A-box's address: the data port is not forwarded.
+# The active ones work either way: the server's data connection leaves masqueraded as any outbound
+# connection does (so the kernel, and masq, need no rewrite there).
+t_portfw_ftp_server_inside() {
+    local passive=("--ftp-pasv --disable-epsv --no-ftp-skip-pasv-ip" "--ftp-pasv --epsv")
+    local active=("-P - --disable-eprt" "-P - --eprt")
+    local mode opts reply failed=()
+    trap 'ftp_forward_clear; inside_vsftpd_stop' EXIT
+    inside_vsftpd_start
+    ftp_forward helper
+    for opts in "${passive[@]}" "${active[@]}"; do
+        # shellcheck disable=SC2086 # the options are words on purpose
+        inside_ftp_curl "$TMP/in-ftp.bin" $opts || fail "with the helper, curl $opts: $(failure_lines "$TMP/in-ftp.bin.log")"
+        same_sha "$TMP/in-ftp.bin"
+        [[ $opts != *--disable-epsv* ]] || reply=$(grep -a '^< 227 ' "$TMP/in-ftp.bin.log" | tail -n 1)
+    done
+    [[ $reply == *"(203,0,113,1,"* ]] || fail "with the helper the 227 does not name the gateway: $reply"
+    ftp_forward_clear
+    ftp_forward plain
+    for opts in "${passive[@]}"; do
+        # shellcheck disable=SC2086
+        ! inside_ftp_curl "$TMP/in-ftp-plain.bin" $opts || failed+=("curl $opts passed without the helper")
+    done
+    for opts in "${active[@]}"; do
+        # shellcheck disable=SC2086
+        inside_ftp_curl "$TMP/in-ftp-plain.bin" $opts || failed+=("active curl $opts failed without the helper")
+    done
+    [ ${#failed[@]} -eq 0 ] || fail "${failed[*]}"
+    mode=$([ "$MODE" = masq ] && echo "masq:portfw ... helper ftp" || echo "DNAT + CT --helper ftp")
+    echo "with $mode: PASV (reply: ${reply#< }), EPSV, PORT and EPRT fetched the file whole;" \
+        "without the helper: passive refused, active still works"
+}
+
+# inside_ftp_curl OUT OPTION...: curl from the outside host to the gateway's FTP port, the test
+# file into OUT, its verbose log in OUT.log; fails as curl does.
+inside_ftp_curl() {
+    local out=$1
+    shift
+    rm -f "$out"
+    nsx outside timeout 30 curl -v -sS --connect-timeout 5 --max-time 25 "$@" -o "$out" \
+        "ftp://$GW_OUT/$TEST_FILE" >"$out.log" 2>&1
+}
+
+# ftp_forward helper|plain: the gateway's tcp 21 forwarded to A-box's vsftpd, with the FTP helper or
+# without. masq: a masq.portfw configuration through the console; kernel: DNAT, and CT --helper ftp.
+ftp_forward() {
+    local kind=$1 out
+    if [ "$MODE" = masq ]; then
+        need_console
+        out=$(console "masq:portfw add ftpin tcp 21 ${HOST_ADDR[abox]} 21 $([ "$kind" = helper ] && echo helper ftp)") ||
+            fail "masq:portfw add: $out"
+        grep -q "^ftpin: .*, active\$" <<<"$out" || fail "masq:portfw add: $out"
+    else
+        nsx gate iptables -t nat -A PREROUTING -i out0 -p tcp --dport 21 -j DNAT --to-destination "${HOST_ADDR[abox]}:21"
+        [ "$kind" != helper ] || nsx gate iptables -t raw -A PREROUTING -i out0 -p tcp --dport 21 -j CT --helper ftp
+    fi
+    FTP_FORWARD=$kind
+}
+ftp_forward_clear() {
+    if [ "$MODE" = masq ]; then
+        rm -f "$(gateway_etc)/masq.portfw-ftpin.cfg"
+        for _ in $(seq 40); do
+            console masq:portfw | grep -q '^ftpin ' || break
+            sleep 0.25
+        done
+    elif [ -n "${FTP_FORWARD:-}" ]; then
+        nsx gate iptables -t nat -D PREROUTING -i out0 -p tcp --dport 21 -j DNAT --to-destination "${HOST_ADDR[abox]}:21"
+        [ "$FTP_FORWARD" != helper ] || nsx gate iptables -t raw -D PREROUTING -i out0 -p tcp --dport 21 -j CT --helper ftp
+    fi
+    FTP_FORWARD=""
+}
+
+INSIDE_FTP_PID=""
+inside_vsftpd_start() {
+    vsftpd_conf "$TMP/vsftpd-abox" abox
+    ip netns exec "$(ns abox)" vsftpd "$TMP/vsftpd-abox/vsftpd.conf" >"$TMP/vsftpd-abox/out.log" 2>&1 &
+    INSIDE_FTP_PID=$!
+    for _ in $(seq 40); do
+        nsx abox ss -Htln "sport = :21" | grep -q . && return 0
+        sleep 0.1
+    done
+    fail "vsftpd on A-box did not listen: $(cat "$TMP/vsftpd-abox/out.log")"
+}
+inside_vsftpd_stop() { [ -z "$INSIDE_FTP_PID" ] || stop_all "$INSIDE_FTP_PID"; }
+
 # DirectPlay's port triggering (masq.autofw, written into the gateway's etc and removed after): a
 # UDP game peer outside cannot reach A-box's UDP 2350 before A-box sends to the lobby's TCP 47624;
 # after it, the peer's datagram to the gateway's 2350 reaches A-box, which answers through the

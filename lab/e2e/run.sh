@@ -28,7 +28,7 @@ TESTS=(
     pna_audio_two_hosts pna_helper_hot_swap
     quake_netquake_connect quakeworld_connect quake_helper_under_port_dependent_mapping
     game_port_two_hosts game_port_sequential
-    portfw_to_inside_nginx portfw_weights_split_connections autofw_directplay
+    portfw_to_inside_nginx portfw_weights_split_connections portfw_ftp_server_inside autofw_directplay
     x11_client_inside_to_display_outside x11_remote_client_to_inside_display
     second_gateway_refused live_change_to_unusable_interfaces_refused
     checksums_and_super_frames

@@ -19,6 +19,17 @@ public interface FlowView {
     /** @return the transport of the connection */
     Transport transport();
 
+    /**
+     * Which side opened the connection: {@link Direction#OUTBOUND} when an inside host did (the
+     * masqueraded case: the client is inside), {@link Direction#INBOUND} when an outside host did,
+     * through a port forward that assigns this helper (the server is inside). A helper whose
+     * protocol has a client and a server tells them apart by it: bytes travelling in the
+     * initiator's direction are the client's.
+     *
+     * @return the direction of the connection's first packet
+     */
+    Direction initiator();
+
     /** @return the inside host's real address */
     int insideAddress();
 

@@ -27,8 +27,11 @@ import org.osgi.annotation.versioning.ConsumerType;
  * the first claim wins and a later one is refused as a whole and reported by the console.
  *
  * <p><b>Attachment.</b> A running helper is attached to new connections that inside hosts open to
- * one of its ports, and to connections its own expectations name as children. It is never attached to
- * other connections by default: port-based attachment everywhere is what netfilter removed for
+ * one of its ports, to connections its own expectations name as children, and to connections from
+ * outside to a port forward whose configuration names it ({@code helper = NAME} in
+ * {@code masq.portfw}: a server inside; {@link FlowView#initiator()} is then
+ * {@link Direction#INBOUND}). It is never attached to other connections, inbound ones least of all,
+ * without that configuration: port-based attachment everywhere is what netfilter removed for
  * security (2012-2022).
  *
  * <p><b>Threading.</b> The engine calls every method on its single engine thread, one packet at a

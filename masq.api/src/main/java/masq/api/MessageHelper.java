@@ -42,6 +42,20 @@ public interface MessageHelper extends MasqHelper {
     Framing framing(Direction direction);
 
     /**
+     * The framing of one direction of {@code flow}, asked once per connection when the helper is
+     * attached: the engine calls this one. The default returns {@link #framing(Direction)}; a
+     * helper that can serve an inside server (see {@link FlowView#initiator()}) overrides it to
+     * frame the client's and the server's bytes by who sent them.
+     *
+     * @param flow      the connection; valid only during this call
+     * @param direction the direction framed
+     * @return the framing, or {@code null} to let that direction pass unexamined
+     */
+    default Framing framing(FlowView flow, Direction direction) {
+        return framing(direction);
+    }
+
+    /**
      * Looks at one complete message.
      *
      * @param context the connection, the direction and the engine's services; edits are relative to

@@ -49,8 +49,9 @@ public class PortForwardsInFelixTest {
             .toAbsolutePath();
     private static final String CLIENT = "198.51.100.7";
     private static final String SERVER = "192.168.0.5";
-    static final String USAGE = "usage: masq:portfw [add NAME tcp|udp PORT[-PORT] ADDRESS [PORT [WEIGHT]] | remove "
-            + "NAME]   (NAME: letters, digits, . _ -; WEIGHT 1 to 1000000, default 10)";
+    static final String USAGE = "usage: masq:portfw [add NAME tcp|udp PORT[-PORT] ADDRESS [PORT [WEIGHT]] "
+            + "[helper HELPER] | remove NAME]   (NAME: letters, digits, . _ -; WEIGHT 1 to 1000000, default 10; "
+            + "HELPER: the name of the helper for its connections)";
 
     @Inject
     private BundleContext context;
@@ -125,6 +126,14 @@ public class PortForwardsInFelixTest {
         assertEquals("NAME '../x' is not 1 to 64 letters, digits, '.', '_' or '-'\n" + USAGE,
                 gateway.console.fail("masq:portfw add ../x tcp 80 " + SERVER));
         assertEquals("'list' is not add or remove\n" + USAGE, gateway.console.fail("masq:portfw list"));
+        assertEquals("helper 'FTP!' is not a helper name (a-z, 0-9, '_', '-', at most 32)\n" + USAGE,
+                gateway.console.fail("masq:portfw add ftpin tcp 21 " + SERVER + " 21 helper FTP!"));
+        assertEquals("weight 'helper' is not a whole number from 1 to 1000000\n" + USAGE,
+                gateway.console.fail("masq:portfw add ftpin tcp 21 " + SERVER + " 21 helper"));
+        assertEquals("ftpin: tcp 21 -> 192.168.0.5:21 weight 10 helper ftp, active",
+                gateway.run("masq:portfw add ftpin tcp 21 " + SERVER + " helper ftp"));
+        assertTrue(Files.readString(WORK.resolve("etc/masq.portfw-ftpin.cfg")).contains("helper = ftp\n"));
+        gateway.run("masq:portfw remove ftpin");
         assertEquals("no forward 'nope': " + WORK.resolve("etc/masq.portfw-nope.cfg") + " does not exist\n" + USAGE,
                 gateway.console.fail("masq:portfw remove nope"));
         assertEquals("x11: tcp 6000-6009 -> 192.168.0.5:6000-6009 weight 1, active",
@@ -168,7 +177,7 @@ public class PortForwardsInFelixTest {
                 .findFirst().orElseThrow();
         ObjectClassDefinition ocd = metaType.getMetaTypeInformation(engine).getObjectClassDefinition("masq.portfw",
                 null);
-        assertEquals(Set.of("protocol", "outside.port", "inside.address", "inside.port", "weight"),
+        assertEquals(Set.of("protocol", "outside.port", "inside.address", "inside.port", "weight", "helper"),
                 Arrays.stream(ocd.getAttributeDefinitions(ObjectClassDefinition.ALL)).map(AttributeDefinition::getID)
                         .collect(Collectors.toSet()));
         assertTrue(Arrays.asList(metaType.getMetaTypeInformation(engine).getFactoryPids()).contains("masq.portfw"));

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import masq.api.Ipv4;
 import masq.api.MasqHelper;
 import masq.api.admin.ExpectationDTO;
 import masq.api.admin.MappingDTO;
@@ -14,6 +15,7 @@ import masq.engine.helper.HelperEntry;
 import masq.engine.helper.HelperRegistry;
 import masq.engine.nat.EngineConfig;
 import masq.engine.nat.PortAllocation;
+import masq.engine.nat.PortForwards;
 import masq.engine.nat.Translator;
 import masq.engine.packet.PacketBuffer;
 
@@ -112,6 +114,29 @@ public final class HelperHarness {
             throw new IllegalArgumentException("no helper named '" + name + "' was installed");
         }
         registry.remove(id);
+    }
+
+    /**
+     * Forwards {@code outsidePort} of the outside address to {@code insideAddress}:{@code insidePort}
+     * (a {@code masq.portfw} configuration), attaching the helper named {@code helper} (or none, when
+     * null) to the connections outside hosts open to it: how a helper serves a server inside. Replaces
+     * the forwards set before.
+     *
+     * @param transport {@code "tcp"} or {@code "udp"}
+     * @throws IllegalArgumentException when the engine refuses the forward, with its reason
+     */
+    public void forward(String transport, int outsidePort, String insideAddress, int insidePort, String helper) {
+        int protocol = switch (transport) {
+            case "tcp" -> 6;
+            case "udp" -> 17;
+            default -> throw new IllegalArgumentException("transport '" + transport + "' is not tcp or udp");
+        };
+        String refused = translator.setPortForwards(PortForwards.of(List.of(new PortForwards.Forward(
+                "harness", protocol, outsidePort, outsidePort, Ipv4.parse(insideAddress), insidePort,
+                PortForwards.DEFAULT_WEIGHT, helper))));
+        if (refused != null) {
+            throw new IllegalArgumentException(refused);
+        }
     }
 
     /** Submits a datagram on the inside link (inside → outside). */

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,8 +29,9 @@ import masq.engine.gateway.PortForwardConfig;
 @Component(service = PortForwardCommands.class, property = {"osgi.command.scope=masq",
     "osgi.command.function=portfw", "osgi.command.function=autofw"})
 public final class PortForwardCommands {
-    static final Usage PORTFW = new Usage("masq:portfw [add NAME tcp|udp PORT[-PORT] ADDRESS [PORT [WEIGHT]] | "
-            + "remove NAME]   (NAME: letters, digits, . _ -; WEIGHT 1 to 1000000, default 10)");
+    static final Usage PORTFW = new Usage("masq:portfw [add NAME tcp|udp PORT[-PORT] ADDRESS [PORT [WEIGHT]] "
+            + "[helper HELPER] | remove NAME]   (NAME: letters, digits, . _ -; WEIGHT 1 to 1000000, default 10; "
+            + "HELPER: the name of the helper for its connections)");
     static final Usage AUTOFW = new Usage("masq:autofw   (rules are files: etc/masq.autofw-NAME.cfg)");
     /** How long add and remove wait for the gateway to show the change. */
     static final long APPLY_WAIT_MILLIS = 10_000;
@@ -38,8 +40,10 @@ public final class PortForwardCommands {
     private volatile GatewayForwards gateway;
 
     @Descriptor("list the port forwards (name, forward, new connections taken, state), or add or remove one: "
-            + "masq:portfw add NAME tcp|udp PORT[-PORT] ADDRESS [PORT [WEIGHT]], masq:portfw remove NAME")
-    public Object portfw(@Descriptor("[add NAME tcp|udp PORT[-PORT] ADDRESS [PORT [WEIGHT]] | remove NAME]")
+            + "masq:portfw add NAME tcp|udp PORT[-PORT] ADDRESS [PORT [WEIGHT]] [helper HELPER], "
+            + "masq:portfw remove NAME")
+    public Object portfw(@Descriptor("[add NAME tcp|udp PORT[-PORT] ADDRESS [PORT [WEIGHT]] [helper HELPER] "
+            + "| remove NAME]")
             String... args) throws IOException, InterruptedException {
         if (args == null || args.length == 0) {
             Table table = new Table("NAME", "FORWARD", "HITS", "STATE");
@@ -69,7 +73,9 @@ public final class PortForwardCommands {
         return table;
     }
 
-    private String add(String[] args) throws IOException, InterruptedException {
+    private String add(String[] all) throws IOException, InterruptedException {
+        boolean named = all.length >= 7 && all[all.length - 2].equals("helper");
+        String[] args = named ? Arrays.copyOf(all, all.length - 2) : all;
         if (args.length < 5 || args.length > 7) {
             throw PORTFW.wrong("add takes NAME, the protocol, the outside port, the inside address, then "
                     + "optionally its port and the weight; got " + (args.length - 1) + " arguments");
@@ -84,6 +90,9 @@ public final class PortForwardCommands {
         }
         if (args.length > 6) {
             properties.put("weight", args[6]);
+        }
+        if (named) {
+            properties.put("helper", all[all.length - 1]);
         }
         try {
             PortForwardConfig.parse(name, properties);

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
  * shared checks of the factory configurations ({@code masq.portfw}, {@code masq.autofw}).
  */
 final class ConfigValues {
+    private static final Pattern HELPER_NAME = Pattern.compile("[a-z0-9_-]{1," + masq.api.MasqHelper.MAX_NAME_LENGTH + "}");
     private static final Pattern PORTS = Pattern.compile("\\s*(\\d{1,5})\\s*(?:-\\s*(\\d{1,5})\\s*)?");
     private final Map<String, ?> properties;
 
@@ -37,6 +38,24 @@ final class ConfigValues {
             throw new IllegalArgumentException(key + " is not set");
         }
         return value.toString().trim();
+    }
+
+    /**
+     * A helper's name as helpers declare it ({@code [a-z0-9_-]}, at most
+     * {@link masq.api.MasqHelper#MAX_NAME_LENGTH}), null when the key is absent or blank. The helper
+     * need not be installed: it is looked up for each new connection.
+     */
+    String helperName(String key) {
+        Object value = properties.get(key);
+        if (value == null || value.toString().isBlank()) {
+            return null;
+        }
+        String text = value.toString().trim();
+        if (!HELPER_NAME.matcher(text).matches()) {
+            throw new IllegalArgumentException(key + " '" + text + "' is not a helper name (a-z, 0-9, '_', '-', at most "
+                    + masq.api.MasqHelper.MAX_NAME_LENGTH + ")");
+        }
+        return text;
     }
 
     /** {@code tcp} or {@code udp} as an IP protocol number. */

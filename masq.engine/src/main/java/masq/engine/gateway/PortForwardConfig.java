@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import masq.api.Ipv4;
-import masq.engine.nat.FlowHook;
 import masq.engine.nat.PortForwards;
 
 /**
@@ -27,7 +26,8 @@ import masq.engine.nat.PortForwards;
 public final class PortForwardConfig {
     public static final String FACTORY_PID = "masq.portfw";
     private static final Logger LOG = LoggerFactory.getLogger(PortForwardConfig.class);
-    static final Set<String> KEYS = Set.of("protocol", "outside.port", "inside.address", "inside.port", "weight");
+    static final Set<String> KEYS = Set.of("protocol", "outside.port", "inside.address", "inside.port", "weight",
+            "helper");
 
     private volatile PortForwards.Forward forward;
     private volatile String name = "?";
@@ -74,6 +74,6 @@ public final class PortForwardConfig {
         int insidePort = v.number("inside.port", ports[0], 1, 65535 - (ports[1] - ports[0]));
         int weight = v.number("weight", PortForwards.DEFAULT_WEIGHT, 1, 1_000_000);
         return new PortForwards.Forward(name, proto, ports[0], ports[1], address, insidePort, weight,
-                FlowHook.NO_HELPER);
+                v.helperName("helper"));
     }
 }

@@ -30,4 +30,9 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(required = false, min = "1", max = "1000000", description = "New connections in a row "
             + "before the next forward of the same port takes its turn (Linux 2.2's preference)")
     int weight() default 10;
+
+    @AttributeDefinition(required = false, description = "The helper attached to the forward's connections, "
+            + "by its name (ftp for an FTP server inside); none by default: no helper ever sees an inbound "
+            + "connection without this")
+    String helper();
 }

@@ -1,5 +1,6 @@
 package masq.engine.helper;
 
+import masq.api.Direction;
 import masq.api.FlowView;
 import masq.api.Transport;
 import masq.engine.edit.SequenceAdjustment;
@@ -18,6 +19,8 @@ final class Attachment implements FlowView {
     long id;
     int mapping;
     Transport transport;
+    /** Who opened the connection: OUTBOUND for an inside host, INBOUND for an outside one. */
+    Direction initiator;
     int insideAddress;
     int insidePort;
     int outsideAddress;
@@ -51,6 +54,11 @@ final class Attachment implements FlowView {
     @Override
     public Transport transport() {
         return transport;
+    }
+
+    @Override
+    public Direction initiator() {
+        return initiator;
     }
 
     @Override

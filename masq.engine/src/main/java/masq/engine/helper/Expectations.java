@@ -171,7 +171,7 @@ public final class Expectations implements InboundSource {
                 || (e.remotePort != 0 && e.remotePort != remotePort)) {
             return false;
         }
-        target.set(e.insideAddress, e.insidePort + gatewayPort - e.gatewayPort, FlowHook.NO_HELPER);
+        target.set(e.insideAddress, e.insidePort + gatewayPort - e.gatewayPort, null);
         offeredSlot = slot;
         offeredPort = gatewayPort;
         return true;

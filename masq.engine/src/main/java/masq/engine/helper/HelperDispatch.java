@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import masq.api.Direction;
 import masq.api.Transport;
 import masq.api.Verdict;
 import masq.api.admin.ExpectationDTO;
@@ -154,13 +155,13 @@ public final class HelperDispatch implements FlowHook, HelperListener {
     @Override
     public int mappingCreated(int mapping, long id, int protocol, int insideAddress, int insidePort,
             int remoteAddress, int remotePort, int gatewayPort) {
-        return mappingCreated(mapping, id, protocol, true, insideAddress, insidePort, remoteAddress, remotePort,
-                gatewayPort);
+        return mappingCreated(mapping, id, protocol, true, null, insideAddress, insidePort, remoteAddress,
+                remotePort, gatewayPort);
     }
 
     @Override
-    public int mappingCreated(int mapping, long id, int protocol, boolean outbound, int insideAddress,
-            int insidePort, int remoteAddress, int remotePort, int gatewayPort) {
+    public int mappingCreated(int mapping, long id, int protocol, boolean outbound, String assigned,
+            int insideAddress, int insidePort, int remoteAddress, int remotePort, int gatewayPort) {
         Transport transport = protocol == Ipv4Header.PROTOCOL_TCP ? Transport.TCP
                 : protocol == Ipv4Header.PROTOCOL_UDP ? Transport.UDP : null;
         if (transport == null) {
@@ -181,18 +182,22 @@ public final class HelperDispatch implements FlowHook, HelperListener {
             if (helper == null) {
                 return NO_HELPER;
             }
+        } else if (assigned != null) {
+            // a forward's helper: by configuration only, never by port (MasqHelper, "Attachment")
+            HelperEntry entry = registry.snapshot().byName(assigned);
+            helper = entry != null && entry.transport() == transport ? active(entry) : null;
+            if (helper == null) {
+                counters.increment(Counter.HELPER_ASSIGNED_ABSENT);
+                return NO_HELPER;
+            }
         } else {
             return NO_HELPER;
         }
-        Attachment a = attach(helper, id, mapping, transport);
+        Attachment a = attach(helper, id, mapping, transport, outbound, insideAddress, insidePort, remoteAddress,
+                remotePort, gatewayPort);
         if (a == null) {
             return NO_HELPER;
         }
-        a.insideAddress = insideAddress;
-        a.insidePort = insidePort;
-        a.masqPort = gatewayPort;
-        a.remoteAddress = remoteAddress;
-        a.remotePort = remotePort;
         if (e != null) {
             link(a, e);
         }
@@ -395,7 +400,8 @@ public final class HelperDispatch implements FlowHook, HelperListener {
         return h;
     }
 
-    private Attachment attach(ActiveHelper helper, long id, int mapping, Transport transport) {
+    private Attachment attach(ActiveHelper helper, long id, int mapping, Transport transport, boolean outbound,
+            int insideAddress, int insidePort, int remoteAddress, int remotePort, int gatewayPort) {
         if (freeCount == 0) {
             counters.increment(Counter.HELPER_FLOW_LIMIT);
             return null;
@@ -406,6 +412,12 @@ public final class HelperDispatch implements FlowHook, HelperListener {
         a.id = id;
         a.mapping = mapping;
         a.transport = transport;
+        a.initiator = outbound ? Direction.OUTBOUND : Direction.INBOUND;
+        a.insideAddress = insideAddress;
+        a.insidePort = insidePort;
+        a.masqPort = gatewayPort;
+        a.remoteAddress = remoteAddress;
+        a.remotePort = remotePort;
         a.outsideAddress = translator.config().outsideAddress();
         a.helper = helper;
         a.state = null;

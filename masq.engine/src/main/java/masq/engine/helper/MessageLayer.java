@@ -49,8 +49,8 @@ final class MessageLayer implements MessageStream.Sink {
 
     /** Gives a newly attached TCP connection of a message helper its two streams. */
     static void attach(Attachment a, MessageHelper helper) {
-        Framing out = helper.framing(Direction.OUTBOUND);
-        Framing in = helper.framing(Direction.INBOUND);
+        Framing out = helper.framing(a, Direction.OUTBOUND);
+        Framing in = helper.framing(a, Direction.INBOUND);
         a.outboundMessages = new MessageStream(out);
         a.inboundMessages = new MessageStream(in);
     }

@@ -220,7 +220,7 @@ public final class AutoForwards implements InboundSource {
                     return false;
                 }
                 opened[i]++;
-                target.set(holder[i], gatewayPort, FlowHook.NO_HELPER);
+                target.set(holder[i], gatewayPort, null);
                 return true;
             }
         }

@@ -108,6 +108,11 @@ public enum Counter {
     HELPER_VERDICT_DROP("helper.verdict.drop"),
     HELPER_REFUSALS("helper.refusals"),
     HELPER_FLOW_LIMIT("helper.flows.limit"),
+    /**
+     * A connection to a port forward that names a helper ({@code helper = ftp}) went without it:
+     * no running helper of that name and the forward's transport.
+     */
+    HELPER_ASSIGNED_ABSENT("helper.assigned.absent"),
     HELPER_SKIPPED_FRAGMENT("helper.skipped.fragment"),
     EDITS_APPLIED("helper.edits.applied"),
     HELPER_MESSAGES("helper.messages"),

@@ -25,10 +25,11 @@ public interface FlowHook {
     /**
      * A session was created, with its direction: {@code outbound} when an inside host's packet
      * created it, false when an inbound packet did (a new remote on an existing binding, or an
-     * {@link InboundSource}). The default ignores the direction and calls the method above.
+     * {@link InboundSource}); {@code assigned}: the helper configuration names for it (a port
+     * forward's {@code helper}), or null. The default ignores both and calls the method above.
      */
-    default int mappingCreated(int mapping, long id, int protocol, boolean outbound, int insideAddress,
-            int insidePort, int remoteAddress, int remotePort, int gatewayPort) {
+    default int mappingCreated(int mapping, long id, int protocol, boolean outbound, String assigned,
+            int insideAddress, int insidePort, int remoteAddress, int remotePort, int gatewayPort) {
         return mappingCreated(mapping, id, protocol, insideAddress, insidePort, remoteAddress, remotePort,
                 gatewayPort);
     }

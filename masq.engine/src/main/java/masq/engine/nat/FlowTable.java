@@ -146,8 +146,7 @@ final class FlowTable implements TimerWheel.Expiry {
                 return REFUSED;
             }
         }
-        return newSession(b, destination, destinationPort, TcpState.initial(tcpFlags, true), FlowHook.NO_HELPER,
-                true);
+        return newSession(b, destination, destinationPort, TcpState.initial(tcpFlags, true), null, true);
     }
 
     /**
@@ -229,7 +228,7 @@ final class FlowTable implements TimerWheel.Expiry {
         if (!admit(bindings.insideAddress[b], b)) {
             return REFUSED;
         }
-        return newSession(b, source, sourcePort, TcpState.initial(tcpFlags, false), FlowHook.NO_HELPER, false);
+        return newSession(b, source, sourcePort, TcpState.initial(tcpFlags, false), null, false);
     }
 
     private boolean admits(int b, int source) {
@@ -299,22 +298,23 @@ final class FlowTable implements TimerWheel.Expiry {
         return true;
     }
 
-    private int newSession(int b, int address, int port, int tcpState, int helper, boolean outbound) {
+    /** A new session of binding {@code b}; {@code helper}: the name configuration assigns, or null. */
+    private int newSession(int b, int address, int port, int tcpState, String helper, boolean outbound) {
         int proto = bindings.protocol[b];
         int s = sessions.create(b, address, port, now() + timeout(proto, tcpState), bindings);
         sessions.tcpState[s] = (byte) tcpState;
         hosts.increment(bindings.insideAddress[b]);
         counters.increment(Counter.MAPPINGS_CREATED);
-        sessions.helper[s] = helper != FlowHook.NO_HELPER ? helper : offer(s, outbound);
+        sessions.helper[s] = offer(s, outbound, helper);
         return s;
     }
 
     /** Offers new session {@code s} to the hook; returns the helper it chose, or NO_HELPER. */
-    private int offer(int s, boolean outbound) {
+    private int offer(int s, boolean outbound, String assigned) {
         int b = sessions.binding[s];
         return hook.mappingCreated(s, sessions.id[s], Protocols.ipProtocol(bindings.protocol[b]), outbound,
-                bindings.insideAddress[b], bindings.insidePort[b], sessions.remoteAddress[s], sessions.remotePort[s],
-                bindings.masqPort[b]);
+                assigned, bindings.insideAddress[b], bindings.insidePort[b], sessions.remoteAddress[s],
+                sessions.remotePort[s], bindings.masqPort[b]);
     }
 
     /**
@@ -361,7 +361,7 @@ final class FlowTable implements TimerWheel.Expiry {
         if (helper != FlowHook.NO_HELPER) {
             hook.mappingRemoved(s, oldId, helper);
         }
-        sessions.helper[s] = offer(s, outbound);
+        sessions.helper[s] = offer(s, outbound, null);
         counters.increment(Counter.TCP_REOPENED);
     }
 

@@ -38,14 +38,14 @@ public interface InboundSource {
         public int insideAddress;
         /** The inside port (ICMP: identifier). */
         public int insidePort;
-        /** A helper index for the new mapping, or {@link FlowHook#NO_HELPER}. */
-        public int helper = FlowHook.NO_HELPER;
+        /** The name of the helper configuration assigns to the new connection (a forward's), or null. */
+        public String helper;
 
         /** Sets all three fields. */
-        public void set(int address, int port, int helperIndex) {
+        public void set(int address, int port, String helperName) {
             insideAddress = address;
             insidePort = port;
-            helper = helperIndex;
+            helper = helperName;
         }
     }
 }

@@ -36,10 +36,11 @@ public final class PortForwards implements InboundSource {
      * @param insideAddress the inside server
      * @param insidePort the server's port for {@code outsideLow}; the others follow at the same offset
      * @param weight new connections in a row, at least 1
-     * @param helper a helper index to attach to its connections, or {@link FlowHook#NO_HELPER}
+     * @param helper the name of the helper to attach to its connections ({@code helper = ftp}), or
+     *               null: no helper is ever attached to an inbound connection without one
      */
     public record Forward(String name, int protocol, int outsideLow, int outsideHigh, int insideAddress,
-            int insidePort, int weight, int helper) {
+            int insidePort, int weight, String helper) {
         public Forward {
             if (protocol != 6 && protocol != 17) {
                 throw new IllegalArgumentException(name + ": protocol " + protocol + " is not tcp or udp");
@@ -57,12 +58,15 @@ public final class PortForwards implements InboundSource {
             }
         }
 
-        /** The forward as the console prints it: {@code tcp 8080 -> 192.168.0.5:80 weight 10}. */
+        /**
+         * The forward as the console prints it: {@code tcp 8080 -> 192.168.0.5:80 weight 10}, and
+         * {@code helper ftp} after it when it names one.
+         */
         public String describe() {
             String ports = outsideLow == outsideHigh ? "" + outsideLow : outsideLow + "-" + outsideHigh;
             return (protocol == 6 ? "tcp " : "udp ") + ports + " -> " + Ipv4.toString(insideAddress) + ":"
                     + insidePort + (outsideLow == outsideHigh ? "" : "-" + (insidePort + outsideHigh - outsideLow))
-                    + " weight " + weight;
+                    + " weight " + weight + (helper == null ? "" : " helper " + helper);
         }
     }
 

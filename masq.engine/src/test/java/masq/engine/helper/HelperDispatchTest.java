@@ -58,13 +58,49 @@ class HelperDispatchTest {
         TestHelpers.Recording ftp = TestHelpers.recording();
         g.install(ftp, "ftp", "tcp", 21);
         InboundSource forward = (protocol, remote, remotePort, gatewayPort, target) -> {
-            target.set(masq.api.Ipv4.parse(A), 21, -1);
+            target.set(masq.api.Ipv4.parse(A), 21, null);
             return gatewayPort == 2121;
         };
         g.translator.setInboundSources(List.of(g.dispatch.expectations(), forward));
         g.expect("forwarded", OUT, tcp(SERVER, 21, OUTSIDE, 2121).payload("PORT 1,2,3,4,5,6\r\n").build(),
                 FORWARD_INSIDE, tcp(SERVER, 21, A, 21).payload("PORT 1,2,3,4,5,6\r\n").ttl(63).build());
         assertTrue(ftp.calls.isEmpty(), "a remote port of 21 on an inbound flow attaches nothing");
+    }
+
+    @Test
+    void aForwardNamingAHelperAttachesItToTheConnectionsFromOutside() {
+        TestHelpers.Recording ftp = TestHelpers.recording();
+        g.install(ftp, "ftp", "tcp", 21);
+        InboundSource forward = (protocol, remote, remotePort, gatewayPort, target) -> {
+            target.set(masq.api.Ipv4.parse(A), gatewayPort - 2100, gatewayPort == 2121 ? "ftp"
+                    : gatewayPort == 2122 ? "irc" : null);
+            return gatewayPort == 2121 || gatewayPort == 2122 || gatewayPort == 2123;
+        };
+        g.translator.setInboundSources(List.of(g.dispatch.expectations(), forward));
+        g.in(tcp(SERVER, 40000, OUTSIDE, 2121).flags(TcpHeader.SYN).build());
+        g.in(tcp(SERVER, 40000, OUTSIDE, 2121).seq(1, 0).payload("PORT 1,2,3,4,5,6\r\n").build());
+        assertEquals(List.of("INBOUND 1 PORT 1,2,3,4,5,6\r\n"), ftp.calls, "the forward's helper sees the client");
+        g.in(tcp(SERVER, 40001, OUTSIDE, 2122).flags(TcpHeader.SYN).build());
+        assertEquals(1, g.count(Counter.HELPER_ASSIGNED_ABSENT), "no helper named irc runs: counted, none attached");
+        g.in(tcp(SERVER, 40002, OUTSIDE, 2123).flags(TcpHeader.SYN).build());
+        g.in(tcp(SERVER, 40002, OUTSIDE, 2123).seq(1, 0).payload("PORT 1,2,3,4,5,6\r\n").build());
+        assertEquals(1, ftp.calls.size(), "a forward naming no helper attaches none, whatever the port");
+        assertEquals(1, g.count(Counter.HELPER_ASSIGNED_ABSENT));
+    }
+
+    @Test
+    void aForwardsHelperOfAnotherTransportIsNotAttached() {
+        TestHelpers.Recording ftp = TestHelpers.recording();
+        g.install(ftp, "ftp", "tcp", 21);
+        InboundSource forward = (protocol, remote, remotePort, gatewayPort, target) -> {
+            target.set(masq.api.Ipv4.parse(A), 21, "ftp");
+            return gatewayPort == 2121;
+        };
+        g.translator.setInboundSources(List.of(g.dispatch.expectations(), forward));
+        g.in(udp(SERVER, 40000, OUTSIDE, 2121).payload("PORT 1,2,3,4,5,6\r\n").build());
+        assertEquals(FORWARD_INSIDE, g.verdict);
+        assertTrue(ftp.calls.isEmpty(), "a TCP helper never sees a UDP forward's datagrams");
+        assertEquals(1, g.count(Counter.HELPER_ASSIGNED_ABSENT));
     }
 
     @Test

@@ -117,14 +117,14 @@ class AutoForwardsTest {
                         new AutoForwards.Rule("b", UDP, 5000, 5000, new int[] {UDP}, 2390, 2410, 15)))).getMessage());
         TestGateway g = new TestGateway();
         assertNull(g.translator.setPortForwards(PortForwards.of(List.of(new PortForwards.Forward("web", TCP, 2380,
-                2380, ip(A), 80, 1, FlowHook.NO_HELPER)))));
+                2380, ip(A), 80, 1, null)))));
         assertEquals("directplay: tcp port 2380 is a port forward's; the autofw rules stay as they were",
                 g.translator.setAutoForwards(AutoForwards.of(List.of(DIRECTPLAY))));
         assertEquals(List.of(), g.translator.autoForwards().rules());
         TestGateway h = gateway();
         assertEquals("web: tcp port 2300 is opened by an autofw rule; the forwards stay as they were",
                 h.translator.setPortForwards(PortForwards.of(List.of(new PortForwards.Forward("web", TCP, 2300, 2300,
-                        ip(A), 80, 1, FlowHook.NO_HELPER)))));
+                        ip(A), 80, 1, null)))));
         assertEquals("t: timeout 0 is not at least 1 s", assertThrows(IllegalArgumentException.class,
                 () -> new AutoForwards.Rule("t", TCP, 1, 1, new int[] {TCP}, 2, 2, 0)).getMessage());
         assertEquals("p: open protocol 1 is not tcp or udp", assertThrows(IllegalArgumentException.class,

@@ -28,7 +28,7 @@ class ExtensionPointsTest {
             if (protocol != 6 || gatewayPort != 8080) {
                 return false;
             }
-            target.set(masq.api.Ipv4.parse(A), 80, FlowHook.NO_HELPER);
+            target.set(masq.api.Ipv4.parse(A), 80, null);
             return true;
         }
     }
@@ -53,13 +53,17 @@ class ExtensionPointsTest {
         int reserved = g.translator.reservePort(17);
         assertEquals(61000, reserved);
         g.expect(0, udp(A, 1025, SERVER, 53).build(), FORWARD_OUTSIDE, udp(OUTSIDE, 61001, SERVER, 53).ttl(63).build());
+        RecordingHook hook = new RecordingHook();
+        g.translator.setHook(hook);
         g.translator.setInboundSources(List.of((proto, addr, port, gatewayPort, target) -> {
-            target.set(masq.api.Ipv4.parse(A), 5000, 7);
+            target.set(masq.api.Ipv4.parse(A), 5000, "seven");
             return gatewayPort == reserved;
         }));
         g.expect(1, udp(SERVER, 20, OUTSIDE, reserved).build(), FORWARD_INSIDE, udp(SERVER, 20, A, 5000).ttl(63).build());
         assertEquals("helper-7", g.translator.mappings(10, i -> "helper-" + i).stream()
-                .filter(m -> m.outsidePort == reserved).findFirst().orElseThrow().helper);
+                .filter(m -> m.outsidePort == reserved).findFirst().orElseThrow().helper,
+                "the source's helper name reaches the hook, which attaches its helper");
+        assertEquals(List.of("created inbound seven 5000<-" + reserved), hook.calls);
     }
 
     @Test
@@ -81,6 +85,18 @@ class ExtensionPointsTest {
                 int remoteAddress, int remotePort, int gatewayPort) {
             calls.add("created " + protocol + " " + insidePort + "->" + gatewayPort + " to " + remotePort);
             return remotePort == 21 ? 3 : NO_HELPER;
+        }
+
+        @Override
+        public int mappingCreated(int mapping, long id, int protocol, boolean outbound, String assigned,
+                int insideAddress, int insidePort, int remoteAddress, int remotePort, int gatewayPort) {
+            if (assigned == null) {
+                return FlowHook.super.mappingCreated(mapping, id, protocol, outbound, null, insideAddress,
+                        insidePort, remoteAddress, remotePort, gatewayPort);
+            }
+            calls.add("created " + (outbound ? "outbound " : "inbound ") + assigned + " " + insidePort + "<-"
+                    + gatewayPort);
+            return "seven".equals(assigned) ? 7 : NO_HELPER;
         }
 
         @Override

@@ -39,7 +39,7 @@ class PortForwardsTest {
 
     private static PortForwards.Forward forward(String name, int protocol, int port, String server, int serverPort,
             int weight) {
-        return new PortForwards.Forward(name, protocol, port, port, ip(server), serverPort, weight, FlowHook.NO_HELPER);
+        return new PortForwards.Forward(name, protocol, port, port, ip(server), serverPort, weight, null);
     }
 
     private static TestGateway gateway(PortForwards.Forward... forwards) {
@@ -144,7 +144,7 @@ class PortForwardsTest {
         assertEquals("b: tcp 8000-8010 -> 192.168.0.3:80-90 weight 1 overlaps tcp 8005 -> 192.168.0.2:80 weight 1 "
                 + "without the same ports", assertThrows(IllegalArgumentException.class, () -> PortForwards.of(List.of(
                 forward("a", TCP, 8005, A, 80, 1), new PortForwards.Forward("b", TCP, 8000, 8010, ip(B), 80, 1,
-                        FlowHook.NO_HELPER)))).getMessage());
+                        null)))).getMessage());
         assertEquals("b: tcp 80 -> 192.168.0.2:80 weight 3 repeats a's server", assertThrows(
                 IllegalArgumentException.class, () -> PortForwards.of(List.of(forward("a", TCP, 80, A, 80, 1),
                         forward("b", TCP, 80, A, 80, 3)))).getMessage());
@@ -155,7 +155,7 @@ class PortForwardsTest {
         assertEquals("r: outside ports 0-0 are not a range within 1-65535", assertThrows(IllegalArgumentException.class,
                 () -> forward("r", TCP, 0, A, 80, 1)).getMessage());
         assertEquals("i: inside ports from 65530 run past 65535", assertThrows(IllegalArgumentException.class,
-                () -> new PortForwards.Forward("i", TCP, 6000, 6009, ip(A), 65530, 1, FlowHook.NO_HELPER)).getMessage());
+                () -> new PortForwards.Forward("i", TCP, 6000, 6009, ip(A), 65530, 1, null)).getMessage());
         assertEquals("udp 53 -> 192.168.0.2:53 weight 1", forward("u", UDP, 53, A, 53, 1).describe());
     }
 
@@ -175,7 +175,7 @@ class PortForwardsTest {
     @Test
     @DisplayName("a range forwards each port to the inside port at the same offset (X displays 6000-6009)")
     void aRangeKeepsTheOffset() {
-        TestGateway g = gateway(new PortForwards.Forward("x11", TCP, 6000, 6009, ip(A), 6000, 1, FlowHook.NO_HELPER));
+        TestGateway g = gateway(new PortForwards.Forward("x11", TCP, 6000, 6009, ip(A), 6000, 1, null));
         assertEquals(A + ":6003", connect(g, 40000, 6003));
         assertEquals(A + ":6009", connect(g, 40001, 6009));
         assertEquals("dropped", connect(g, 40002, 6010));

@@ -18,26 +18,34 @@ import masq.helper.ftp.FtpSyntax.HostPort;
 /**
  * The FTP helper (RFC 959, RFC 2428), the successor of Linux 2.2's {@code ip_masq_ftp}, attached to FTP
  * control connections that inside clients open to port 21 (or the ports configured under
- * {@code masq.helper.ftp}).
+ * {@code masq.helper.ftp}), and to those outside clients open to an inside server through a port
+ * forward naming it ({@code helper = ftp} in {@code masq.portfw}, "PORTFWed FTP").
+ *
+ * <p>Whichever side is inside has its address and port rewritten and gets an inbound expectation;
+ * whichever is outside is read and gets an outbound one:
  * <ul>
- * <li>Outbound {@code PORT h1,h2,h3,h4,p1,p2} and {@code EPRT |1|a.b.c.d|port|} are rewritten to the
- * gateway's outside address and a gateway port; an expectation lets the active data connection in from
- * the server's address (any port) to the client's address and port.</li>
- * <li>Inbound {@code 227} (the tuple anywhere after "227 ", RFC 1123 4.1.2.6) and {@code 229} replies
- * are read, not rewritten: an expectation links the passive data connection the client opens to the
- * server to this control connection.</li>
+ * <li>Client inside: its {@code PORT h1,h2,h3,h4,p1,p2} and {@code EPRT |1|a.b.c.d|port|} are rewritten
+ * to the gateway's outside address and a gateway port; an expectation lets the active data connection
+ * in from the server's address (any port) to the client's address and port. The server's {@code 227}
+ * (the tuple anywhere after "227 ", RFC 1123 4.1.2.6) and {@code 229} replies are read, not rewritten:
+ * an expectation links the passive data connection the client opens to the server to this control
+ * connection.</li>
+ * <li>Server inside ({@link FlowView#initiator()} inbound): its {@code 227} and {@code 229} replies are
+ * rewritten to the gateway's address and a gateway port, and an expectation lets the passive data
+ * connection in from the client's address (any port) to the server's port; the outside client's
+ * {@code PORT}/{@code EPRT} are read: an expectation links the server's active data connection to
+ * the client's address and port to this control connection.</li>
  * </ul>
  * Commands and replies count only at the start of a line, in any case (protocols.md §8.3 rule 2). The
- * engine's message layer ({@link MessageHelper}) cuts the stream into lines, holds back a split
- * {@code PORT}/{@code EPRT} line and sends it whole, rewritten; repeats the output on
- * retransmissions; and refuses a candidate line over {@link #MAX_COMMAND_LENGTH} (commands) or
- * {@link #MAX_LINE_LENGTH} (replies). This class is only FTP. Refused, left unchanged and counted: a
- * malformed address or port, an address that is not the client's (or, in a reply, the server's), a
- * port below 1024; a connection whose first client bytes are an HTTP request is ignored from then on
- * (§8.3 rule 2: NAT Slipstreaming).
+ * engine's message layer ({@link MessageHelper}) cuts the stream into lines, holds back a split line of
+ * interest and sends it whole, rewritten; repeats the output on retransmissions; and refuses a
+ * candidate line over {@link #MAX_COMMAND_LENGTH} (commands) or {@link #MAX_LINE_LENGTH} (replies).
+ * This class is only FTP. Refused, left unchanged and counted: a malformed address or port, an address
+ * that is not the sender's own (the client's in a command, the server's in a 227), a port below 1024;
+ * a connection whose first client bytes are an HTTP request is ignored from then on (§8.3 rule 2: NAT
+ * Slipstreaming).
  *
- * <p>Known limits: {@code EPRT |2|} (IPv6) is left alone; the server-inside case (a port-forwarded FTP
- * server) is not handled, see {@link #reply(HelperContext, byte[], int, int)}.
+ * <p>Known limit: {@code EPRT |2|} (IPv6) is left alone.
  */
 @Component(service = MasqHelper.class, property = {
         MasqHelper.NAME + "=ftp",
@@ -84,9 +92,15 @@ public final class FtpHelper implements MessageHelper {
         return direction == Direction.OUTBOUND ? COMMANDS : REPLIES;
     }
 
+    /** The client's bytes travel in the direction of the connection's first packet. */
+    @Override
+    public Framing framing(FlowView flow, Direction direction) {
+        return direction == flow.initiator() ? COMMANDS : REPLIES;
+    }
+
     @Override
     public void prologue(HelperContext context, byte[] bytes, int offset, int length) {
-        if (context.direction() == Direction.OUTBOUND && FtpSyntax.isHttpRequest(bytes, offset, length)) {
+        if (context.direction() == context.flow().initiator() && FtpSyntax.isHttpRequest(bytes, offset, length)) {
             context.refused(REFUSED_HTTP);
             context.state(IGNORED);
         }
@@ -98,7 +112,7 @@ public final class FtpHelper implements MessageHelper {
             return Verdict.ACCEPT;
         }
         int n = length - 1 - (length > 1 && line[offset + length - 2] == '\r' ? 1 : 0);
-        byte[] content = context.direction() == Direction.OUTBOUND ? command(context, line, offset, n)
+        byte[] content = context.direction() == context.flow().initiator() ? command(context, line, offset, n)
                 : reply(context, line, offset, n);
         if (content != null && !context.replace(0, n, content, 0, content.length)) {
             context.refused(REFUSED_EDIT);
@@ -115,6 +129,13 @@ public final class FtpHelper implements MessageHelper {
         }
         HostPort hostPort = extended ? FtpSyntax.parseEprt(buf, off, n) : FtpSyntax.parsePort(buf, off, n);
         int address = hostPort == null ? 0 : hostPort.address();
+        if (flow.initiator() == Direction.INBOUND) {
+            // the client is outside: its own address, read; the inside server connects to it
+            if (allowed(context, hostPort, address, flow.remoteAddress(), REFUSED_ADDRESS)) {
+                expectFromInside(context, address, hostPort.port());
+            }
+            return null;
+        }
         if (!allowed(context, hostPort, address, flow.insideAddress(), REFUSED_ADDRESS)) {
             return null;
         }
@@ -125,38 +146,66 @@ public final class FtpHelper implements MessageHelper {
         }
         int a = flow.outsideAddress();
         char d = (char) buf[off + hostPort.start()];
-        String argument = extended ? d + "1" + d + Ipv4.toString(a) + d + masqPort + d
-                : (a >>> 24) + "," + (a >>> 16 & 0xff) + "," + (a >>> 8 & 0xff) + "," + (a & 0xff) + ","
-                        + (masqPort >>> 8) + "," + (masqPort & 0xff);
-        byte[] text = argument.getBytes(StandardCharsets.US_ASCII);
-        byte[] content = new byte[hostPort.start() + text.length];
-        System.arraycopy(buf, off, content, 0, hostPort.start());
-        System.arraycopy(text, 0, content, hostPort.start(), text.length);
-        return content;
+        return rewritten(buf, off, n, hostPort, extended ? d + "1" + d + Ipv4.toString(a) + d + masqPort + d
+                : tuple(a, masqPort));
     }
 
     /**
-     * A server reply: 227 or 229. Client inside, the only case the engine attaches helpers to today
-     * ({@link MasqHelper}, "Attachment"), the reply is read, not rewritten, since the server's address is
-     * public: an expectation links the passive data connection the client will open to this control
-     * connection. The server-inside case (a port-forwarded inside server whose 227/229 must carry the
-     * gateway's address and a gateway port, with an expectation from the outside client) belongs here,
-     * returning the rewritten content as {@link #command} does; it needs port forwarding to attach
-     * helpers and {@link FlowView} to tell which side opened the connection.
+     * A server reply: 227 or 229. Server outside, the reply is read, not rewritten, since the server's
+     * address is public: an expectation links the passive data connection the client will open to this
+     * control connection. Server inside (a port forward naming this helper), its address and port are
+     * the gateway's and a gateway port's in the rewritten reply, and the expectation lets the client's
+     * data connection in to the server's port.
      *
-     * @return the line's new content, or null; always null in the client-inside case
+     * @return the line's new content, or null
      */
     private static byte[] reply(HelperContext context, byte[] buf, int off, int n) {
         FlowView flow = context.flow();
         boolean extended = FtpSyntax.startsWith(buf, off, n, FtpSyntax.REPLY_229);
         HostPort hostPort = extended ? FtpSyntax.parse229(buf, off, n) : FtpSyntax.parse227(buf, off, n);
-        int address = hostPort == null || extended ? flow.remoteAddress() : hostPort.address();
-        if (allowed(context, hostPort, address, flow.remoteAddress(), REFUSED_PASV_ADDRESS)
-                && context.expect(Transport.TCP).fromInside().remoteAddress(address).remotePort(hostPort.port())
-                        .insideTarget(flow.insideAddress(), 0).register() < 0) {
+        boolean serverInside = flow.initiator() == Direction.INBOUND;
+        int server = serverInside ? flow.insideAddress() : flow.remoteAddress();
+        int address = hostPort == null || extended ? server : hostPort.address();
+        if (!allowed(context, hostPort, address, server, REFUSED_PASV_ADDRESS)) {
+            return null;
+        }
+        if (!serverInside) {
+            expectFromInside(context, address, hostPort.port());
+            return null;
+        }
+        int masqPort = context.expect(Transport.TCP).insideTarget(server, hostPort.port()).register();
+        if (masqPort < 0) {
+            context.refused(REFUSED_NO_PORT);
+            return null;
+        }
+        char d = (char) buf[off + hostPort.start()];
+        return rewritten(buf, off, n, hostPort, extended ? "" + d + d + d + masqPort + d
+                : tuple(flow.outsideAddress(), masqPort));
+    }
+
+    /** An expectation of the inside host's data connection to {@code address}:{@code port}. */
+    private static void expectFromInside(HelperContext context, int address, int port) {
+        if (context.expect(Transport.TCP).fromInside().remoteAddress(address).remotePort(port)
+                .insideTarget(context.flow().insideAddress(), 0).register() < 0) {
             context.refused(REFUSED_NO_PORT);
         }
-        return null;
+    }
+
+    /** {@code h1,h2,h3,h4,p1,p2} (RFC 959 PORT and 227). */
+    private static String tuple(int a, int port) {
+        return (a >>> 24) + "," + (a >>> 16 & 0xff) + "," + (a >>> 8 & 0xff) + "," + (a & 0xff) + ","
+                + (port >>> 8) + "," + (port & 0xff);
+    }
+
+    /** The line's first {@code n} bytes with the span of {@code hostPort} replaced by {@code text}. */
+    private static byte[] rewritten(byte[] buf, int off, int n, HostPort hostPort, String text) {
+        byte[] middle = text.getBytes(StandardCharsets.US_ASCII);
+        int tail = n - hostPort.end();
+        byte[] content = new byte[hostPort.start() + middle.length + tail];
+        System.arraycopy(buf, off, content, 0, hostPort.start());
+        System.arraycopy(middle, 0, content, hostPort.start(), middle.length);
+        System.arraycopy(buf, off + hostPort.end(), content, hostPort.start() + middle.length, tail);
+        return content;
     }
 
     /** Applies protocols.md §8.3 rule 3 to a parsed address and port; counts a refusal. */
