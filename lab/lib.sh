@@ -81,7 +81,7 @@ need_packages() {
 LAB_PACKAGES=(iproute2 ethtool iptables procps nginx vsftpd iperf3 curl lftp traceroute iputils-ping
     wrk tcpdump jq coreutils ngircd irssi tmux python3 gstreamer1.0-tools gstreamer1.0-plugins-base
     gstreamer1.0-plugins-good gir1.2-gst-rtsp-server-1.0 python3-gi
-    quakespasm fteqcc qstat mvdsv ktx xvfb x11-utils x11-apps x11-xserver-utils xauth xdotool)
+    quakespasm fteqcc qstat mvdsv ktx xvfb x11-utils x11-apps x11-xserver-utils xauth xdotool dnsmasq-base)
 
 # vsftpd_conf DIR HOST: DIR/vsftpd.conf for anonymous vsftpd on HOST's address, port 21, serving
 # $STATE/ftp (the test file) read-only, active and passive (40000-40999); its log in DIR.

@@ -30,7 +30,7 @@ TESTS=(
     game_port_two_hosts game_port_sequential
     portfw_to_inside_nginx portfw_weights_split_connections portfw_ftp_server_inside autofw_directplay
     x11_client_inside_to_display_outside x11_remote_client_to_inside_display
-    second_gateway_refused live_change_to_unusable_interfaces_refused
+    second_gateway_refused live_change_to_unusable_interfaces_refused dhcp_outside_address
     checksums_and_super_frames
 )
 passed=0 failed=0 skipped=0
@@ -765,6 +765,8 @@ t_rtsp_helper_hot_swap() {
 . "$LAB_DIR/e2e/portfw.sh"
 # shellcheck source=x11.sh
 . "$LAB_DIR/e2e/x11.sh"
+# shellcheck source=dhcp.sh
+. "$LAB_DIR/e2e/dhcp.sh"
 
 # --- the runner --------------------------------------------------------------------------------
 

@@ -32,6 +32,14 @@ public class StatusDTO extends DTO {
      * @since 1.2
      */
     public String portAllocation;
+    /**
+     * With {@code outside.address = dhcp}: the DHCP client's state and lease ({@code bound
+     * 203.0.113.7/24, router 203.0.113.254, from 203.0.113.254, lease 120 s, renewal in 52 s});
+     * null with a configured address.
+     *
+     * @since 1.3
+     */
+    public String dhcp;
     /** Mappings in use per protocol ({@code tcp}, {@code udp}, {@code icmp}). */
     public Map<String, Long> mappings;
     /** Free gateway ports per protocol. */

@@ -37,4 +37,17 @@ public interface LinkFactory {
      */
     default void check(LinkConfigDTO config) {
     }
+
+    /**
+     * Opens a port for raw frames on interface {@code name} that pass {@code filter} (a pcap filter
+     * expression such as {@code "udp dst port 68"}): how the gateway's DHCP client talks on the
+     * outside interface while the link runs. The default has no such ports.
+     *
+     * @throws IOException naming the interface if it is missing or capture is not permitted, or
+     *     saying that this link offers no frame ports
+     * @since 1.2
+     */
+    default FramePort openFramePort(String name, String filter) throws IOException {
+        throw new IOException("the link " + getClass().getName() + " opens no raw frame ports");
+    }
 }

@@ -55,6 +55,9 @@ public final class GatewayCommands {
         Table table = new Table("ITEM", "VALUE");
         table.row("inside", s.insideAddress).row("outside", s.outsideAddress).row("ports", s.ports)
                 .row("mapping", s.mapping).row("filtering", s.filtering).row("allocation", s.portAllocation);
+        if (s.dhcp != null) {
+            table.row("dhcp", s.dhcp);
+        }
         for (Map.Entry<String, Long> e : s.mappings.entrySet()) {
             table.row("mappings " + e.getKey(), e.getValue() + " (ports free: " + s.freePorts.get(e.getKey()) + ")");
         }

@@ -36,6 +36,7 @@ import masq.api.link.GatewayLink;
 import masq.api.link.LinkConfigDTO;
 import masq.api.link.LinkFactory;
 import masq.api.link.LinkStatsDTO;
+import masq.engine.dhcp.DhcpLease;
 import masq.engine.helper.HelperDispatch;
 import masq.engine.helper.HelperWhiteboard;
 import masq.engine.nat.Timeouts;
@@ -56,7 +57,9 @@ import masq.engine.nat.Translator;
  * so does, while the link is up, a change whose link could not open now (an interface that is not
  * there: {@link LinkFactory#check}). A link that cannot be opened (no such interface yet, no
  * permission, no link bundle) leaves the engine and the admin API running; the error is logged
- * once, shown by {@code masq:status}, and the link is retried every few seconds.
+ * once, shown by {@code masq:status}, and the link is retried every few seconds. With
+ * {@code outside.address = dhcp} the engine runs on the lease {@link OutsideLease} holds, restarts
+ * when it changes and stops while there is none.
  */
 @Component(configurationPid = GatewaySettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {GatewayAdmin.class, GatewayLinks.class, GatewayForwards.class}, immediate = true)
@@ -79,10 +82,14 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
     private HelperWhiteboard helpers;
 
     private volatile Engine engine;
+    /** Orders configuration changes, leases and deactivation. */
+    private final Object lock = new Object();
     /** One gateway per interface: what {@code ./masq run} locked, and what a live change takes over. */
     private final InterfaceLocks locks = InterfaceLocks.fromSystem();
     /** The link bundle's factory; absent while that bundle is not active. */
     private volatile LinkFactory linkFactory;
+    /** The outside address by DHCP, when the configuration asks for it. */
+    private final OutsideLease outside = new OutsideLease(() -> linkFactory, new LeaseTarget());
     /** The factory that opened the current link; written and compared on the engine thread. */
     private volatile LinkFactory openedBy;
     /** The {@code masq.portfw} and {@code masq.autofw} configurations, applied to the engine. */
@@ -156,13 +163,24 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
 
     @Activate
     void activate(Map<String, Object> properties) {
-        GatewaySettings settings;
-        try {
-            settings = GatewaySettings.parse(properties);
-        } catch (IllegalArgumentException e) {
-            LOG.error("{}; the gateway is not started", e.getMessage());
-            throw e;
+        synchronized (lock) {
+            GatewaySettings settings;
+            try {
+                settings = outside.configure(properties);
+            } catch (IllegalArgumentException e) {
+                LOG.error("{}; the gateway is not started", e.getMessage());
+                throw e;
+            }
+            if (settings == null) {
+                LOG.info("gateway started: waiting for a DHCP lease on {}", outside.interfaceName());
+            } else {
+                begin(settings);
+            }
         }
+    }
+
+    /** Starts the first engine (at activation, or at the first lease). */
+    private void begin(GatewaySettings settings) {
         engine = start(settings);
         inbound.engineStarted();
         LOG.info("gateway started: inside {} on {}, outside {} on {}, ports {}{}", settings.engine().insideCidr(),
@@ -173,14 +191,79 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
 
     @Modified
     void modified(Map<String, Object> properties) {
-        GatewaySettings settings;
-        try {
-            settings = GatewaySettings.parse(properties);
-        } catch (IllegalArgumentException e) {
-            LOG.error("{}; the running configuration stays", e.getMessage());
+        synchronized (lock) {
+            GatewaySettings settings;
+            try {
+                settings = outside.configure(properties);
+            } catch (IllegalArgumentException e) {
+                LOG.error("{}; the running configuration stays", e.getMessage());
+                return;
+            }
+            if (settings == null) {
+                halt("waiting for a DHCP lease on " + outside.interfaceName());
+            } else {
+                apply(settings);
+            }
+        }
+    }
+
+    /**
+     * The DHCP client's lease: the engine starts on it, restarts on a new address (flushing the old
+     * address's mappings, as {@code ip_dynaddr} did), or stops when it is lost.
+     */
+    private final class LeaseTarget implements OutsideLease.Target {
+        @Override
+        public void leased(Object from, DhcpLease lease, GatewaySettings settings) {
+            synchronized (lock) {
+                if (!outside.isCurrent(from)) {
+                    return;
+                }
+                Engine old = engine;
+                String before = old == null ? null : old.settings().engine().outsideCidr();
+                LOG.info("outside address by DHCP: {}{}", lease.describe(),
+                        before == null || before.equals(lease.cidr()) ? "" : "; it was " + before);
+                apply(settings);
+            }
+        }
+
+        @Override
+        public void lost(Object from, String why) {
+            synchronized (lock) {
+                if (outside.isCurrent(from)) {
+                    halt(why);
+                }
+            }
+        }
+    }
+
+    /** Stops the engine, if one runs, saying why; the mappings go with it. */
+    private void halt(String why) {
+        Engine old = engine;
+        if (old == null) {
+            LOG.info("{}", why);
             return;
         }
+        int flushed = mappingCountOrZero();
+        stop(old);
+        engine = null;
+        LOG.warn("{}: the gateway stopped forwarding and {} mappings were flushed", why, flushed);
+    }
+
+    private int mappingCountOrZero() {
+        try {
+            return call(Translator::mappingCount);
+        } catch (IllegalStateException e) {
+            return 0;
+        }
+    }
+
+    /** Replaces the running engine by one on {@code settings}, or changes it live; starts one if none runs. */
+    private void apply(GatewaySettings settings) {
         Engine old = engine;
+        if (old == null) {
+            begin(settings);
+            return;
+        }
         if (settings.sameButLiveKeys(old.settings())) {
             call(t -> {
                 t.setPortAllocation(settings.engine().allocation());
@@ -188,25 +271,26 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
             });
             old.loop().busyPoll(settings.busyPollMicros());
             engine = new Engine(settings, old.loop(), old.dispatch());
-            warnBelowRfcMinima(settings.engine().timeouts());
+            GatewayChecks.warnBelowRfcMinima(settings.engine().timeouts());
             LOG.info("{}: timeouts now {}, busy poll {} us, ports.allocation {}", GatewaySettings.PID,
                     settings.engine().timeouts(), settings.busyPollMicros(), GatewaySettings.spelt(
                     settings.engine().allocation()));
             return;
         }
-        List<Side> taken = newInterfaces(settings, old);
-        String problem = cannotReplace(settings, old, taken);
+        List<GatewayChecks.Side> taken = GatewayChecks.newInterfaces(settings, old.settings());
+        String problem = GatewayChecks.cannotReplace(settings, "up".equals(old.loop().linkState()), taken, locks,
+                linkFactory);
         if (problem != null) {
             LOG.error("{}: {}; the running configuration stays (the link is up on {}/{})", GatewaySettings.PID, problem,
                     old.settings().insideInterface(), old.settings().outsideInterface());
             return;
         }
-        int flushed = call(Translator::mappingCount);
+        int flushed = mappingCountOrZero();
         stop(old);
         engine = start(settings);
         inbound.engineStarted();
         LOG.info("{}: applied; the engine restarted and {} mappings were flushed", GatewaySettings.PID, flushed);
-        for (Side side : taken) {
+        for (GatewayChecks.Side side : taken) {
             try {
                 locks.record(side.name(), "taken over by a live change of " + side.key());
             } catch (IOException e) {
@@ -216,65 +300,26 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
         }
     }
 
-    /**
-     * @return why {@code settings} must not replace the running engine, or null: an interface it takes
-     *     ({@code taken}) that another masq gateway holds is refused whatever the link; while the link is up, a
-     *     configuration whose link could not open now (an interface that is not there) is refused, so
-     *     that forwarding goes on; with the link down (at first start, or an interface gone) there is
-     *     nothing working to keep, and the new link is waited for, as a PPP link that comes up later needs
-     */
-    private String cannotReplace(GatewaySettings settings, Engine old, List<Side> taken) {
-        for (Side side : taken) {
-            String holder = locks.heldByOther(side.name());
-            if (holder != null) {
-                return side.key() + " '" + side.name() + "' is in use by the masq gateway " + holder;
-            }
-        }
-        LinkFactory factory = linkFactory;
-        if (factory == null || !"up".equals(old.loop().linkState())) {
-            return null;
-        }
-        try {
-            factory.check(settings.linkConfig());
-            return null;
-        } catch (IllegalArgumentException e) {
-            return e.getMessage();
-        } catch (RuntimeException e) {
-            return "the link cannot be checked: " + e;
-        }
-    }
-
-    /** An interface a configuration names: its key and its name. */
-    private record Side(String key, String name) {
-    }
-
-    /** @return the interfaces {@code settings} names that {@code old} does not use */
-    private static List<Side> newInterfaces(GatewaySettings settings, Engine old) {
-        List<String> before = List.of(old.settings().insideInterface(), old.settings().outsideInterface());
-        List<Side> taken = new ArrayList<>();
-        if (!before.contains(settings.insideInterface())) {
-            taken.add(new Side("inside.interface", settings.insideInterface()));
-        }
-        if (!before.contains(settings.outsideInterface())) {
-            taken.add(new Side("outside.interface", settings.outsideInterface()));
-        }
-        return taken;
-    }
-
     @Deactivate
     void deactivate() {
-        stop(engine);
+        synchronized (lock) {
+            outside.stop();
+            stop(engine);
+            engine = null;
+        }
         LOG.info("gateway stopped");
     }
 
     @Override
     public StatusDTO status() {
         HelperDispatch dispatch = dispatch();
-        return call(t -> {
-            StatusDTO status = t.status();
-            status.expectations = dispatch.expectations().size();
-            return status;
+        StatusDTO status = call(t -> {
+            StatusDTO s = t.status();
+            s.expectations = dispatch.expectations().size();
+            return s;
         });
+        status.dhcp = outside.describe();
+        return status;
     }
 
     @Override
@@ -283,7 +328,7 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
         if (wanted != null && !List.of("tcp", "udp", "icmp").contains(wanted)) {
             throw new IllegalArgumentException("protocol '" + protocol + "' is not tcp, udp or icmp");
         }
-        String address = host == null ? null : Ipv4.toString(parseHost(host));
+        String address = host == null ? null : Ipv4.toString(GatewayChecks.parseHost(host));
         if (limit < 1) {
             throw new IllegalArgumentException("limit " + limit + " is not at least 1");
         }
@@ -338,19 +383,9 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
 
     @Override
     public TimeoutsDTO timeouts(TimeoutsDTO timeouts) {
-        int[] values = {timeouts.tcpSeconds, timeouts.tcpFinSeconds, timeouts.udpSeconds, timeouts.icmpSeconds};
-        String[] names = {"tcp", "tcpfin", "udp", "icmp"};
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] < 0) {
-                throw new IllegalArgumentException("timeout " + names[i] + " " + values[i] + " is negative");
-            }
-            if (values[i] > Timeouts.MAX_SECONDS) {
-                throw new IllegalArgumentException("timeout " + names[i] + " " + values[i] + " s is above the most, "
-                        + Timeouts.MAX_SECONDS + " s (10 days)");
-            }
-        }
+        GatewayChecks.checkTimeouts(timeouts);
         TimeoutsDTO now = call(t -> t.setTimeouts(timeouts));
-        warnBelowRfcMinima(new Timeouts(now.tcpSeconds, now.tcpFinSeconds, now.udpSeconds, now.icmpSeconds));
+        GatewayChecks.warnBelowRfcMinima(new Timeouts(now.tcpSeconds, now.tcpFinSeconds, now.udpSeconds, now.icmpSeconds));
         return now;
     }
 
@@ -374,7 +409,7 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
                 settings.insideInterface() + "/" + settings.outsideInterface(), System::nanoTime);
         loop.busyPoll(settings.busyPollMicros());
         loop.start();
-        warnBelowRfcMinima(settings.engine().timeouts());
+        GatewayChecks.warnBelowRfcMinima(settings.engine().timeouts());
         return new Engine(settings, loop, dispatch);
     }
 
@@ -391,7 +426,7 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
     private HelperDispatch dispatch() {
         Engine current = engine;
         if (current == null) {
-            throw new IllegalStateException("the gateway is not running");
+            throw new IllegalStateException(notRunning());
         }
         return current.dispatch();
     }
@@ -399,7 +434,7 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
     private LinkEngine loop() {
         Engine current = engine;
         if (current == null) {
-            throw new IllegalStateException("the gateway is not running");
+            throw new IllegalStateException(notRunning());
         }
         return current.loop();
     }
@@ -426,7 +461,7 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
         while (true) {
             Engine current = engine;
             if (current == null) {
-                throw new IllegalStateException("the gateway is not running");
+                throw new IllegalStateException(notRunning());
             }
             long left = deadline - System.nanoTime();
             try {
@@ -446,6 +481,12 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
         }
     }
 
+    /** Why no engine runs: waiting for a DHCP lease, or not started. */
+    private String notRunning() {
+        return !outside.active() ? "the gateway is not running"
+                : "the gateway is waiting for a DHCP lease on " + outside.interfaceName() + " (" + outside.describe() + ")";
+    }
+
     private static void pause() {
         try {
             Thread.sleep(RESTART_POLL_MILLIS);
@@ -455,25 +496,4 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
         }
     }
 
-    private static int parseHost(String host) {
-        try {
-            return Ipv4.parse(host.trim());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("host '" + host + "' is not an IPv4 address");
-        }
-    }
-
-    /** Timeouts below what the RFCs require are allowed (2.2 admins shortened them) but said out loud. */
-    private static void warnBelowRfcMinima(Timeouts t) {
-        warnIfBelow("tcp", t.tcpEstablishedSeconds(), 7440, "RFC 5382 REQ-5");
-        warnIfBelow("tcpfin", t.tcpTransitorySeconds(), 240, "RFC 5382 REQ-5");
-        warnIfBelow("udp", t.udpSeconds(), 120, "RFC 4787 REQ-5");
-        warnIfBelow("icmp", t.icmpSeconds(), 60, "RFC 5508 REQ-1");
-    }
-
-    private static void warnIfBelow(String name, int seconds, int minimum, String rfc) {
-        if (seconds < minimum) {
-            LOG.warn("timeout {} {} s is below the {} s {} asks for", name, seconds, minimum, rfc);
-        }
-    }
 }

@@ -26,11 +26,14 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(description = "Interface on the outside (WAN) side, e.g. out0")
     String outside_interface();
 
-    @AttributeDefinition(description = "The gateway's outside address with prefix, e.g. 203.0.113.1/24")
+    @AttributeDefinition(description = "The gateway's outside address with prefix, e.g. 203.0.113.1/24; or dhcp: "
+            + "leased by a DHCP server on the outside interface (RFC 2131), renewed, and followed when it changes "
+            + "(the mappings of the old address are flushed)")
     String outside_address();
 
     @AttributeDefinition(required = false,
-            description = "Next hop for destinations not on the outside network, e.g. 203.0.113.254")
+            description = "Next hop for destinations not on the outside network, e.g. 203.0.113.254; with "
+                    + "outside.address = dhcp, the lease's router unless set")
     String outside_gateway();
 
     @AttributeDefinition(required = false, description = "The masq port range, a sub-range of 1024-65535")

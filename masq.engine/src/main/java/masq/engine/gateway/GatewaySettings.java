@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 
 import masq.api.Ipv4;
 import masq.api.link.LinkConfigDTO;
+import masq.engine.dhcp.DhcpLease;
 import masq.engine.nat.EngineConfig;
 import masq.engine.nat.Filtering;
 import masq.engine.nat.Mapping;
@@ -40,6 +41,54 @@ record GatewaySettings(String insideInterface, String outsideInterface, int outs
     /** Keys whose change applies to the running engine; any other change restarts it. */
     private static final java.util.Set<String> LIVE_KEYS = java.util.Set.of("timeout.tcp", "timeout.tcpfin",
             "timeout.udp", "timeout.icmp", "busy.poll", "ports.allocation");
+
+    /** The value of {@code outside.address} that asks for a DHCP lease. */
+    static final String DHCP = "dhcp";
+    /** Stands for the leased address while none is held, to check the other values. */
+    private static final String[] PLACEHOLDERS = {"198.18.0.1/15", "100.64.0.1/10"};
+
+    /** @return whether the configuration asks for the outside address by DHCP ({@code outside.address = dhcp}) */
+    static boolean dhcp(Map<String, ?> properties) {
+        Object value = properties.get("outside.address");
+        return value != null && value.toString().trim().equalsIgnoreCase(DHCP);
+    }
+
+    /**
+     * The settings of a DHCP configuration with {@code lease} as its outside address and, unless
+     * {@code outside.gateway} is set, the lease's router as the next hop.
+     *
+     * @throws IllegalArgumentException naming the key, as {@link #parse(Map)}
+     */
+    static GatewaySettings parse(Map<String, ?> properties, DhcpLease lease) {
+        Map<String, Object> leased = new java.util.HashMap<>(properties);
+        leased.put("outside.address", lease.cidr());
+        if (optional(properties, "outside.gateway", "").isBlank() && lease.router() != 0) {
+            leased.put("outside.gateway", Ipv4.toString(lease.router()));
+        }
+        return parse(leased);
+    }
+
+    /**
+     * Checks a DHCP configuration before any lease: every value but the address, which a placeholder
+     * stands for (and {@code outside.gateway}, which is checked against the lease).
+     *
+     * @return the outside interface the client is to run on
+     * @throws IllegalArgumentException naming the key, as {@link #parse(Map)}
+     */
+    static String checkDhcp(Map<String, ?> properties) {
+        IllegalArgumentException first = null;
+        for (String placeholder : PLACEHOLDERS) {
+            Map<String, Object> check = new java.util.HashMap<>(properties);
+            check.put("outside.address", placeholder);
+            check.remove("outside.gateway");
+            try {
+                return parse(check).outsideInterface();
+            } catch (IllegalArgumentException e) {
+                first = first == null ? e : first;
+            }
+        }
+        throw first;
+    }
 
     /**
      * @throws IllegalArgumentException naming the PID, the key and the value of the first bad value

@@ -128,4 +128,42 @@ class GatewaySettingsTest {
         p.put("outside.address", "192.168.0.129/25");
         assertEquals("192.168.0.129/25", GatewaySettings.parse(p).engine().outsideCidr());
     }
+
+    private static final masq.engine.dhcp.DhcpLease LEASE = new masq.engine.dhcp.DhcpLease(
+            masq.api.Ipv4.parse("203.0.113.21"), 24, masq.api.Ipv4.parse("203.0.113.254"),
+            masq.api.Ipv4.parse("203.0.113.254"), 2, 120, 60, 105);
+
+    @Test
+    void dhcpTakesTheLeasesAddressAndRouterUnlessAGatewayIsSet() {
+        Map<String, Object> p = seed();
+        p.put("outside.address", " DHCP ");
+        assertTrue(GatewaySettings.dhcp(p));
+        assertEquals("out0", GatewaySettings.checkDhcp(p));
+        GatewaySettings leased = GatewaySettings.parse(p, LEASE);
+        assertEquals("203.0.113.21/24", leased.engine().outsideCidr());
+        assertEquals(masq.api.Ipv4.parse("203.0.113.254"), leased.outsideGateway());
+        p.put("outside.gateway", "203.0.113.253");
+        assertEquals(masq.api.Ipv4.parse("203.0.113.253"), GatewaySettings.parse(p, LEASE).outsideGateway());
+        assertFalse(GatewaySettings.parse(p, LEASE).sameButLiveKeys(GatewaySettings.parse(seed())),
+                "another address restarts the engine");
+    }
+
+    @Test
+    void aDhcpConfigurationIsCheckedBeforeAnyLeaseAndALeaseThatCannotWorkIsRefused() {
+        Map<String, Object> p = seed();
+        p.put("outside.address", "dhcp");
+        p.put("ports", "70000");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> GatewaySettings.checkDhcp(p)).getMessage()
+                .startsWith("masq.gateway: ports"));
+        p.remove("ports");
+        p.put("inside.address", "198.18.0.1/24"); // the first placeholder's network: the second is used
+        assertEquals("out0", GatewaySettings.checkDhcp(p));
+        p.put("inside.address", "203.0.113.1/16");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> GatewaySettings.parse(p, LEASE)).getMessage()
+                .contains("overlapping"), "a lease on the inside network cannot be used");
+        p.put("inside.address", "192.168.0.1/24");
+        p.put("outside.gateway", "198.51.100.1");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> GatewaySettings.parse(p, LEASE)).getMessage()
+                .contains("outside.gateway"), "a configured next hop off the leased network");
+    }
 }

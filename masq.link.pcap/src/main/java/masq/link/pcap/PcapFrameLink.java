@@ -101,6 +101,11 @@ public final class PcapFrameLink implements FrameLink {
      *     CAP_NET_RAW is needed if capture is not permitted, or with libpcap's message
      */
     public static PcapFrameLink open(String name) throws IOException {
+        return open(name, FILTER);
+    }
+
+    /** Opens interface {@code name} as {@link #open(String)} does, with another capture filter. */
+    public static PcapFrameLink open(String name, String filter) throws IOException {
         Path sys = Path.of("/sys/class/net", name);
         if (name == null || name.isEmpty() || name.contains("/") || !Files.isDirectory(sys)) {
             throw new IOException("interface '" + name + "' does not exist (see 'ip link show')");
@@ -113,7 +118,7 @@ public final class PcapFrameLink implements FrameLink {
             handle = new PcapHandle.Builder(name).snaplen(SNAPLEN).promiscuousMode(PromiscuousMode.PROMISCUOUS)
                     .timeoutMillis(TIMEOUT_MILLIS).bufferSize(BUFFER_BYTES).immediateMode(true).build();
             handle.setDirection(PcapHandle.PcapDirection.IN);
-            handle.setFilter(FILTER, BpfProgram.BpfCompileMode.OPTIMIZE);
+            handle.setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE);
             handle.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
             long pcap = pcapPointer(handle);
             int fd = Pcap.pcap_get_selectable_fd(pcap);

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
 
+import masq.api.link.FramePort;
 import masq.api.link.GatewayLink;
 import masq.api.link.LinkConfigDTO;
 import masq.api.link.LinkFactory;
@@ -30,6 +31,12 @@ public final class PcapLinks implements LinkFactory {
     @Override
     public GatewayLink open(LinkConfigDTO config) throws IOException {
         return openLink(config);
+    }
+
+    /** A second pcap handle on {@code name}, filtered by {@code filter}: {@link PcapFramePort}. */
+    @Override
+    public FramePort openFramePort(String name, String filter) throws IOException {
+        return PcapFramePort.open(name, filter);
     }
 
     /** Checks the fields, and that both interfaces exist in this process's network namespace. */
