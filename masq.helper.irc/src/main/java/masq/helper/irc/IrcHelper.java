@@ -98,6 +98,18 @@ public final class IrcHelper implements MessageHelper {
         return direction == Direction.OUTBOUND ? CLIENT_LINES : SERVER_LINES;
     }
 
+    /**
+     * An IRC server inside (a port forward naming this helper) is served by passing both directions
+     * unexamined: the outside client's own DCC offers carry its public address and need nothing; an
+     * offer the server relays to it names whoever sent it, and nothing in the relayed line proves
+     * that sender is the inside host it names (an outside user can write any address there), so
+     * opening the gateway to it would let anyone outside reach any inside port.
+     */
+    @Override
+    public Framing framing(FlowView flow, Direction direction) {
+        return flow.initiator() == Direction.INBOUND ? null : framing(direction);
+    }
+
     @Override
     public void prologue(HelperContext context, byte[] bytes, int offset, int length) {
         if (context.direction() == Direction.OUTBOUND && IrcSyntax.isHttpRequest(bytes, offset, length)) {

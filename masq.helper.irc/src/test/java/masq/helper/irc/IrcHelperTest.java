@@ -335,4 +335,24 @@ class IrcHelperTest {
             assertEquals(0, irc.gateway.counter("helper.failures"), "seed " + seed);
         }
     }
+
+    /** Issue 14: an IRC server inside behind a forward naming the helper; relayed offers open nothing. */
+    @org.junit.jupiter.api.Test
+    void anInsideServersRelayedOffersAreLeftAloneAndOpenNothing() {
+        HelperHarness gateway = HelperHarness.builder().helper(new IrcHelper(), Irc.properties()).build();
+        gateway.forward("tcp", 6667, CLIENT, 6667, "irc");
+        gateway.inbound(Packets.tcp(PEER, 40000, GATEWAY, 6667).flags(Packets.SYN).seq(999).build());
+        gateway.outbound(Packets.tcp(CLIENT, 6667, PEER, 40000).flags(Packets.SYN | Packets.ACK).seq(4999).ack(1000)
+                .build());
+        // without a prefix (RFC 1459 §2.3.1: from the peer itself), so that it looks like a client's own offer
+        String relayed = "PRIVMSG victim :\u0001DCC SEND f " + INSIDE_DECIMAL + " 5000 10\u0001\r\n";
+        HelperStep step = gateway.outbound(Packets.tcp(CLIENT, 6667, PEER, 40000).seq(5000).ack(1000)
+                .payload(relayed.getBytes(ISO_8859_1)).build());
+        org.junit.jupiter.api.Assertions.assertEquals(relayed, new String(Packets.payload(step.output()), ISO_8859_1));
+        String own = "PRIVMSG bob :\u0001DCC SEND f 3325256781 5000 10\u0001\r\n";
+        gateway.inbound(Packets.tcp(PEER, 40000, GATEWAY, 6667).seq(1000).ack(5000 + relayed.length())
+                .payload(own.getBytes(ISO_8859_1)).build());
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(), gateway.expectations());
+        org.junit.jupiter.api.Assertions.assertEquals(1, gateway.helper("irc").flows(), "attached, by the forward");
+    }
 }
