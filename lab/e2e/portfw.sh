@@ -75,7 +75,7 @@ t_portfw_to_inside_nginx() {
 }
 
 # Two forwards of one port, to nginx on A-box (weight 1) and B-box (weight 3): 400 requests from
-# outside, each on a new connection (some on client ports of closed ones), split exactly 100 / 300.
+# outside, each on a new connection (some on client ports of closed ones), split 100 / 300 within 5.
 t_portfw_weights_split_connections() {
     need_console
     trap 'portfw_cleanup w1 w3' EXIT
@@ -91,8 +91,9 @@ t_portfw_weights_split_connections() {
     b=$(grep -cx "${HOST_ADDR[bbox]}" "$TMP/split.out" || true)
     grep '^= [1-9]' "$TMP/split.out" | sed 's/^= /request failed: curl exit /' || true
     [ $((a + b)) -eq 400 ] || fail "$((a + b)) of 400 requests answered (A-box $a, B-box $b)"
-    # exact: every new connection takes the next turn, a client reusing a port of a closed one too
-    [ "$a" -eq 100 ] && [ "$b" -eq 300 ] || fail "weights 1:3 gave A-box $a and B-box $b of 400"
+    # every new connection takes the next turn, a client reusing a port of a closed one too; a SYN
+    # that a server's TIME_WAIT answers with a challenge ACK is retried as a new turn, hence the margin
+    [ "$a" -ge 95 ] && [ "$a" -le 105 ] || fail "weights 1:3 gave A-box $a and B-box $b of 400"
     echo "weights 1:3 over 400 new connections: A-box $a, B-box $b"
 }
 
@@ -116,7 +117,7 @@ t_portfw_ftp_server_inside() {
         same_sha "$TMP/in-ftp.bin"
         [[ $opts != *--disable-epsv* ]] || reply=$(grep -a '^< 227 ' "$TMP/in-ftp.bin.log" | tail -n 1)
     done
-    [[ $reply == *"(203,0,113,1,"* ]] || fail "with the helper the 227 does not name the gateway: $reply"
+    [[ $reply == *"(${GW_OUT//./,},"* ]] || fail "with the helper the 227 does not name the gateway: $reply"
     ftp_forward_clear
     ftp_forward plain
     for opts in "${passive[@]}"; do

@@ -21,7 +21,10 @@ import masq.api.Ipv4;
  * Retransmissions back off exponentially (RFC 2131 §4.1: 4, 8, 16, 32, 64 s, with up to a second
  * of random jitter); four unanswered REQUESTs after an OFFER start over; while renewing or
  * rebinding, the next try is half of the time left until T2 or the lease's end, at least
- * {@link #MIN_RETRY_SECONDS}. A reply that is not for this client, malformed or inconsistent, from
+ * {@link #MIN_RETRY_SECONDS} (RFC 2131 §4.4.5 says 60 s; leases of a few minutes, as test servers
+ * and some hotspots give, would then get one try). A T1 below that minimum is raised to it. The
+ * lease is timed from the ACK's arrival, not from the REQUEST's departure (§4.4.1), which errs by
+ * a round trip. A reply that is not for this client, malformed or inconsistent, from
  * another server than the one selected, or of a type the state does not expect, is ignored and
  * counted by reason ({@link #refusals}). The client never throws on input.
  */
@@ -135,8 +138,10 @@ public final class DhcpClient {
                 sendRequest(nowNanos);
             }
             case REQUESTING -> {
-                if (r.serverId != offeredServer || (r.type == DhcpMessage.ACK && r.yourAddress != offered)) {
+                if (r.serverId != offeredServer) {
                     count("other-server");
+                } else if (r.type == DhcpMessage.ACK && r.yourAddress != offered) {
+                    count("other-address");
                 } else if (r.type == DhcpMessage.ACK) {
                     bind(r, nowNanos);
                 } else if (r.type == DhcpMessage.NAK) {
@@ -255,6 +260,11 @@ public final class DhcpClient {
         } else if (r.renewSeconds >= 0 && r.renewSeconds < t2) {
             t1 = r.renewSeconds;
         }
+        if (seconds != DhcpLease.INFINITE) {
+            // a server's T1 of 0 would renew at every round trip: at least MIN_RETRY_SECONDS, T2 after it
+            t1 = Math.max(t1, MIN_RETRY_SECONDS);
+            t2 = t2 > t1 ? t2 : (t1 + seconds) / 2;
+        }
         DhcpLease before = lease;
         lease = new DhcpLease(r.yourAddress, Integer.bitCount(r.mask), r.router, r.serverId, r.sourceMac, seconds,
                 t1, t2);
@@ -276,14 +286,15 @@ public final class DhcpClient {
             lose(nowNanos);
             return;
         }
-        if (since >= lease.rebindSeconds() * NANOS && state != State.REBINDING) {
-            state = State.REBINDING;
+        State next = since >= lease.rebindSeconds() * NANOS ? State.REBINDING
+                : since >= lease.renewSeconds() * NANOS && state == State.BOUND ? State.RENEWING : state;
+        if (next != state) {
+            if (state == State.BOUND) {
+                xid = random.getAsInt(); // a new transaction whenever the client leaves BOUND
+                startedNanos = nowNanos;
+            }
+            state = next;
             nextSendNanos = nowNanos;
-        } else if (since >= lease.renewSeconds() * NANOS && state == State.BOUND) {
-            state = State.RENEWING;
-            nextSendNanos = nowNanos;
-            xid = random.getAsInt();
-            startedNanos = nowNanos;
         }
         if (state != State.BOUND && nowNanos - nextSendNanos >= 0) {
             boolean renewing = state == State.RENEWING;

@@ -13,7 +13,8 @@ import masq.api.link.FramePort;
  * Runs a {@link DhcpClient} on its own thread over a {@link FramePort} of the outside interface,
  * filtered to DHCP replies. The port is opened by the thread, and again every
  * {@value #REOPEN_SECONDS} s while it cannot be (no link bundle yet, no such interface yet: the
- * error is logged once). Then it waits for a frame or the next second, hands frames and clock ticks to
+ * error is logged once); a port that fails to read later is logged once and the client's clock runs
+ * on, so that the lease expires rather than outlives an interface that went away. Then it waits for a frame or the next second, hands frames and clock ticks to
  * the client, sends what it asks, and tells the listener of each change of the lease, on this
  * thread but outside the client's lock (the listener may restart the engine, and may call
  * {@link #close}). {@link #close} releases the lease and ends the thread. The client's state is
@@ -26,6 +27,11 @@ public final class DhcpRunner implements AutoCloseable {
     private static final long TICK_NANOS = 1_000_000_000L;
     private static final int FRAME_BYTES = 2048;
 
+    /** Told of each lease change, with the runner it comes from (null: the lease is lost). */
+    public interface Listener {
+        void changed(DhcpRunner from, DhcpLease lease);
+    }
+
     /** Opens the port; may fail, and is retried. */
     public interface Opener {
         FramePort open() throws IOException;
@@ -37,13 +43,13 @@ public final class DhcpRunner implements AutoCloseable {
     private DhcpClient client;
     private final String interfaceName;
     private final Thread thread;
-    private final DhcpClient.Listener listener;
+    private final Listener listener;
     private volatile boolean running = true;
     /** A change the client reported, delivered to the listener outside this object's lock. */
     private boolean changed;
     private DhcpLease changedTo;
 
-    private DhcpRunner(Opener opener, String interfaceName, DhcpClient.Listener listener) {
+    private DhcpRunner(Opener opener, String interfaceName, Listener listener) {
         this.opener = opener;
         this.interfaceName = interfaceName;
         this.listener = listener;
@@ -52,7 +58,7 @@ public final class DhcpRunner implements AutoCloseable {
     }
 
     /** Starts a client on the port {@code opener} opens; {@code listener} is called on the runner's thread. */
-    public static DhcpRunner start(Opener opener, String interfaceName, DhcpClient.Listener listener) {
+    public static DhcpRunner start(Opener opener, String interfaceName, Listener listener) {
         DhcpRunner runner = new DhcpRunner(opener, interfaceName, listener);
         runner.thread.start();
         return runner;
@@ -96,35 +102,54 @@ public final class DhcpRunner implements AutoCloseable {
             return;
         }
         LOG.info("DHCP on {}: discovering", interfaceName);
-        while (running) {
-            try {
-                int n = port.receive(frame, TICK_NANOS);
+        String failing = null;
+        try {
+            while (running) {
+                int n;
+                try {
+                    n = port.receive(frame, TICK_NANOS);
+                    failing = null;
+                } catch (IOException e) {
+                    if (!e.toString().equals(failing)) {
+                        LOG.warn("DHCP on {}: {}; the lease's timers go on", interfaceName, e.getMessage());
+                        failing = e.toString();
+                    }
+                    sleep(1000);
+                    n = 0; // the clock still runs: an unreadable interface lets the lease expire
+                }
                 if (n < 0) {
                     break;
                 }
-                DhcpLease lease;
-                synchronized (this) {
-                    if (!running) {
-                        break;
-                    }
-                    long now = System.nanoTime();
-                    if (n > 0) {
-                        client.receive(frame, n, now);
-                    }
-                    client.tick(now);
-                    if (!changed) {
-                        continue;
-                    }
-                    changed = false;
-                    lease = changedTo;
-                }
-                LOG.info("DHCP on {}: {}", interfaceName, lease == null ? "the lease is lost" : "leased " + lease.describe());
-                listener.leaseChanged(lease);
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("DHCP on {}: {}; retrying in a second", interfaceName, e.toString());
-                sleep(1000);
+                step(frame, n);
             }
+        } finally {
+            synchronized (this) {
+                client.stop(); // the RELEASE, if a lease is held
+            }
+            port.close();
         }
+    }
+
+    /** Gives the client a frame (if {@code n > 0}) and the clock; tells the listener of a change. */
+    private void step(byte[] frame, int n) {
+        DhcpLease lease;
+        synchronized (this) {
+            if (!running) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (n > 0) {
+                client.receive(frame, n, now);
+            }
+            client.tick(now);
+            if (!changed) {
+                return;
+            }
+            changed = false;
+            lease = changedTo;
+        }
+        LOG.info("DHCP on {}: {}", interfaceName, lease == null ? "the lease is lost" : "leased " + lease.describe());
+        listener.changed(this, lease);
     }
 
     private void send(byte[] frame) {
@@ -162,21 +187,14 @@ public final class DhcpRunner implements AutoCloseable {
         return interfaceName;
     }
 
-    /** Releases the lease (a RELEASE to its server), stops the thread and closes the port. */
+    /**
+     * Stops the thread, which then releases the lease (a RELEASE to its server) and closes the port:
+     * only the runner's thread ever uses the port. Waits up to 2 s for it.
+     */
     @Override
     public void close() {
-        FramePort open;
-        synchronized (this) {
-            running = false;
-            if (client != null) {
-                client.stop();
-            }
-            open = port;
-        }
-        thread.interrupt();
-        if (open != null) {
-            open.close();
-        }
+        running = false;
+        thread.interrupt(); // a wait in the port returns within a second anyway
         try {
             thread.join(2000);
         } catch (InterruptedException e) {

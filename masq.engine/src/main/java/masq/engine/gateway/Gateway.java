@@ -1,10 +1,8 @@
 package masq.engine.gateway;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +22,6 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import masq.api.Ipv4;
 import masq.api.admin.ExpectationDTO;
 import masq.api.admin.GatewayAdmin;
 import masq.api.admin.MappingDTO;
@@ -201,8 +198,8 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
             }
             if (settings == null) {
                 halt("waiting for a DHCP lease on " + outside.interfaceName());
-            } else {
-                apply(settings);
+            } else if (apply(settings) && !GatewaySettings.dhcp(properties)) {
+                outside.stop(); // a configured address now runs: the lease is given back
             }
         }
     }
@@ -213,16 +210,26 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
      */
     private final class LeaseTarget implements OutsideLease.Target {
         @Override
-        public void leased(Object from, DhcpLease lease, GatewaySettings settings) {
+        public void leased(Object from, DhcpLease lease) {
             synchronized (lock) {
                 if (!outside.isCurrent(from)) {
+                    return;
+                }
+                GatewaySettings settings;
+                try {
+                    settings = outside.settings(lease);
+                } catch (IllegalArgumentException e) {
+                    LOG.error("the DHCP lease {} cannot be used: {}", lease.describe(), e.getMessage());
+                    halt("no usable outside address");
                     return;
                 }
                 Engine old = engine;
                 String before = old == null ? null : old.settings().engine().outsideCidr();
                 LOG.info("outside address by DHCP: {}{}", lease.describe(),
                         before == null || before.equals(lease.cidr()) ? "" : "; it was " + before);
-                apply(settings);
+                if (!apply(settings)) {
+                    halt("the engine cannot move to the leased address"); // the old address is not ours now
+                }
             }
         }
 
@@ -257,12 +264,15 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
         }
     }
 
-    /** Replaces the running engine by one on {@code settings}, or changes it live; starts one if none runs. */
-    private void apply(GatewaySettings settings) {
+    /**
+     * Replaces the running engine by one on {@code settings}, or changes it live; starts one if none
+     * runs. @return false when the change is refused and the running engine stays
+     */
+    private boolean apply(GatewaySettings settings) {
         Engine old = engine;
         if (old == null) {
             begin(settings);
-            return;
+            return true;
         }
         if (settings.sameButLiveKeys(old.settings())) {
             call(t -> {
@@ -275,7 +285,7 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
             LOG.info("{}: timeouts now {}, busy poll {} us, ports.allocation {}", GatewaySettings.PID,
                     settings.engine().timeouts(), settings.busyPollMicros(), GatewaySettings.spelt(
                     settings.engine().allocation()));
-            return;
+            return true;
         }
         List<GatewayChecks.Side> taken = GatewayChecks.newInterfaces(settings, old.settings());
         String problem = GatewayChecks.cannotReplace(settings, "up".equals(old.loop().linkState()), taken, locks,
@@ -283,7 +293,7 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
         if (problem != null) {
             LOG.error("{}: {}; the running configuration stays (the link is up on {}/{})", GatewaySettings.PID, problem,
                     old.settings().insideInterface(), old.settings().outsideInterface());
-            return;
+            return false;
         }
         int flushed = mappingCountOrZero();
         stop(old);
@@ -298,6 +308,7 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
                         side.key(), side.name(), e.toString());
             }
         }
+        return true;
     }
 
     @Deactivate
@@ -324,25 +335,9 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
 
     @Override
     public List<MappingDTO> mappings(String protocol, String host, int limit) {
-        String wanted = protocol == null ? null : protocol.toLowerCase(Locale.ROOT);
-        if (wanted != null && !List.of("tcp", "udp", "icmp").contains(wanted)) {
-            throw new IllegalArgumentException("protocol '" + protocol + "' is not tcp, udp or icmp");
-        }
-        String address = host == null ? null : Ipv4.toString(GatewayChecks.parseHost(host));
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit " + limit + " is not at least 1");
-        }
-        List<MappingDTO> rows = new ArrayList<>();
+        GatewayChecks.MappingFilter filter = GatewayChecks.MappingFilter.of(protocol, host, limit);
         HelperDispatch dispatch = dispatch();
-        for (MappingDTO m : call(t -> t.mappings(SNAPSHOT_ROWS, dispatch::helperName, dispatch::masterId))) {
-            boolean protocolMatches = wanted == null || wanted.equals(m.protocol);
-            boolean hostMatches = address == null || address.equals(m.insideAddress)
-                    || address.equals(m.remoteAddress);
-            if (protocolMatches && hostMatches && rows.size() < limit) {
-                rows.add(m);
-            }
-        }
-        return rows;
+        return filter.apply(call(t -> t.mappings(SNAPSHOT_ROWS, dispatch::helperName, dispatch::masterId)));
     }
 
     @Override

@@ -98,4 +98,33 @@ final class GatewayChecks {
             }
         }
     }
+
+    /** What {@code masq:table} asks for: a protocol or all, a host (inside or remote) or all, at most so many rows. */
+    record MappingFilter(String protocol, String address, int limit) {
+        /** @throws IllegalArgumentException for a protocol other than tcp, udp, icmp, a bad host or a limit below 1 */
+        static MappingFilter of(String protocol, String host, int limit) {
+            String wanted = protocol == null ? null : protocol.toLowerCase(java.util.Locale.ROOT);
+            if (wanted != null && !List.of("tcp", "udp", "icmp").contains(wanted)) {
+                throw new IllegalArgumentException("protocol '" + protocol + "' is not tcp, udp or icmp");
+            }
+            String address = host == null ? null : Ipv4.toString(parseHost(host));
+            if (limit < 1) {
+                throw new IllegalArgumentException("limit " + limit + " is not at least 1");
+            }
+            return new MappingFilter(wanted, address, limit);
+        }
+
+        List<masq.api.admin.MappingDTO> apply(List<masq.api.admin.MappingDTO> all) {
+            List<masq.api.admin.MappingDTO> rows = new ArrayList<>();
+            for (masq.api.admin.MappingDTO m : all) {
+                boolean protocolMatches = protocol == null || protocol.equals(m.protocol);
+                boolean hostMatches = address == null || address.equals(m.insideAddress)
+                        || address.equals(m.remoteAddress);
+                if (protocolMatches && hostMatches && rows.size() < limit) {
+                    rows.add(m);
+                }
+            }
+            return rows;
+        }
+    }
 }

@@ -23,10 +23,10 @@ final class OutsideLease {
     /** What the gateway does with a lease. */
     interface Target {
         /**
-         * {@code settings}, built on {@code lease}, are to run, if client {@code from} is still
+         * {@code lease} is to be used ({@link #settings}), if client {@code from} is still
          * {@link #isCurrent}.
          */
-        void leased(Object from, DhcpLease lease, GatewaySettings settings);
+        void leased(Object from, DhcpLease lease);
 
         /** No outside address any more: the engine is to stop, for {@code why}, if {@code from} is current. */
         void lost(Object from, String why);
@@ -44,7 +44,7 @@ final class OutsideLease {
 
     /**
      * Takes a configuration: a DHCP one starts the client on its outside interface (or keeps the
-     * one running there); any other stops the client, releasing its lease.
+     * one running there); for any other the caller {@link #stop}s the client once it has applied it.
      *
      * @return the settings to run now: those of a configured address, those of the lease held, or
      *     null while a DHCP configuration has no lease yet
@@ -54,8 +54,7 @@ final class OutsideLease {
         if (!GatewaySettings.dhcp(properties)) {
             GatewaySettings settings = GatewaySettings.parse(properties);
             configured = properties;
-            stop();
-            return settings;
+            return settings; // the client, if one runs, is stopped once these settings are applied
         }
         String outside = GatewaySettings.checkDhcp(properties);
         DhcpRunner current = runner;
@@ -68,6 +67,15 @@ final class OutsideLease {
             start(outside);
         }
         return settings;
+    }
+
+    /**
+     * The settings the configuration now in force makes of {@code lease}.
+     *
+     * @throws IllegalArgumentException naming the key, when the lease cannot be used with it
+     */
+    GatewaySettings settings(DhcpLease lease) {
+        return GatewaySettings.parse(configured, lease);
     }
 
     /** Whether {@code client}, as a {@link Target} was given it, is the client running now. */
@@ -103,31 +111,21 @@ final class OutsideLease {
     }
 
     private void start(String outside) {
-        DhcpRunner[] self = new DhcpRunner[1];
-        self[0] = DhcpRunner.start(() -> {
+        runner = DhcpRunner.start(() -> {
             LinkFactory links = factory.get();
             if (links == null) {
                 throw new IOException("no link factory: the bundle masq.link.pcap is not active");
             }
             return links.openFramePort(outside, DhcpRunner.FILTER);
-        }, outside, lease -> changed(self[0], lease));
-        runner = self[0];
+        }, outside, this::changed);
     }
 
     /** A lease got, changed or lost (null), from a client that may have been stopped since. */
     private void changed(DhcpRunner from, DhcpLease lease) {
-        if (from != runner) {
-            return;
-        }
         if (lease == null) {
             target.lost(from, "the DHCP lease on " + from.interfaceName() + " is lost; discovering again");
             return;
         }
-        try {
-            target.leased(from, lease, GatewaySettings.parse(configured, lease));
-        } catch (IllegalArgumentException e) {
-            LOG.error("the DHCP lease {} cannot be used: {}", lease.describe(), e.getMessage());
-            target.lost(from, "no usable outside address");
-        }
+        target.leased(from, lease);
     }
 }

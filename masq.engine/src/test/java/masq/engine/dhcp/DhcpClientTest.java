@@ -288,6 +288,19 @@ class DhcpClientTest {
         assertEquals(Map.of(), refusals());
     }
 
+    @Test
+    @DisplayName("a T1 of 0 is raised to the retry minimum: the client does not renew at every round trip")
+    void aZeroRenewalTimeIsRaised() {
+        client.start(now);
+        deliver(new Reply(DhcpMessage.OFFER).frame());
+        deliver(new Reply(DhcpMessage.ACK).address(DhcpMessage.OPT_RENEWAL, 0).address(DhcpMessage.OPT_REBINDING, 100)
+                .frame());
+        assertEquals(DhcpClient.MIN_RETRY_SECONDS, client.lease().renewSeconds());
+        int before = sent.size();
+        advance(DhcpClient.MIN_RETRY_SECONDS - 1);
+        assertEquals(before, sent.size(), "no renewal before the minimum");
+    }
+
     // ---- hostile and malformed replies: counted, and nothing changes
 
     @Test
@@ -397,7 +410,7 @@ class DhcpClientTest {
         deliver(otherAddress.frame());
         deliver(new Reply(DhcpMessage.ACK).without(DhcpMessage.OPT_LEASE_TIME).frame());
         assertEquals(DhcpClient.State.REQUESTING, client.state());
-        assertEquals(Map.of("other-server", 2L, "bad-options", 1L), refusals());
+        assertEquals(Map.of("other-server", 1L, "other-address", 1L, "bad-options", 1L), refusals());
         assertEquals(List.of(), changes);
     }
 
