@@ -137,28 +137,23 @@ public final class DhcpClient {
                 backoffSeconds = FIRST_BACKOFF_SECONDS;
                 sendRequest(nowNanos);
             }
-            case REQUESTING -> {
-                if (r.serverId != offeredServer) {
+            case REQUESTING, RENEWING, REBINDING -> {
+                // the selected server while requesting, the lease's while renewing, any while rebinding
+                int server = state == State.REQUESTING ? offeredServer
+                        : state == State.RENEWING ? lease.server() : r.serverId;
+                if (r.serverId != server) {
                     count("other-server");
-                } else if (r.type == DhcpMessage.ACK && r.yourAddress != offered) {
+                } else if (state == State.REQUESTING && r.type == DhcpMessage.ACK && r.yourAddress != offered) {
                     count("other-address");
                 } else if (r.type == DhcpMessage.ACK) {
                     bind(r, nowNanos);
                 } else if (r.type == DhcpMessage.NAK) {
                     count("nak");
-                    init(nowNanos);
-                } else {
-                    count("unexpected");
-                }
-            }
-            case RENEWING, REBINDING -> {
-                if (state == State.RENEWING && r.serverId != lease.server()) {
-                    count("other-server");
-                } else if (r.type == DhcpMessage.ACK) {
-                    bind(r, nowNanos);
-                } else if (r.type == DhcpMessage.NAK) {
-                    count("nak");
-                    lose(nowNanos);
+                    if (lease == null) {
+                        init(nowNanos);
+                    } else {
+                        lose(nowNanos);
+                    }
                 } else {
                     count("unexpected");
                 }

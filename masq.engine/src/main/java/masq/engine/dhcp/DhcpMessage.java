@@ -2,6 +2,9 @@ package masq.engine.dhcp;
 
 import masq.engine.packet.Bytes;
 import masq.engine.packet.Checksum;
+import masq.engine.packet.Ipv4Header;
+import masq.engine.packet.Malformed;
+import masq.engine.packet.UdpHeader;
 
 /**
  * DHCP messages (RFC 2131, options RFC 2132) in whole Ethernet frames: the client's DISCOVER,
@@ -133,10 +136,10 @@ final class DhcpMessage {
         f[ip] = 0x45;
         Bytes.set16(f, ip + 2, IP + UDP + bootp);
         f[ip + 8] = 64;
-        f[ip + 9] = 17;
-        Bytes.set32(f, ip + 12, source);
-        Bytes.set32(f, ip + 16, toAddress);
-        Bytes.set16(f, ip + 10, Checksum.compute(f, ip, IP, 0));
+        f[ip + 9] = Ipv4Header.PROTOCOL_UDP;
+        Bytes.set32(f, ip + Ipv4Header.OFFSET_SOURCE, source);
+        Bytes.set32(f, ip + Ipv4Header.OFFSET_DESTINATION, toAddress);
+        Ipv4Header.updateChecksum(f, ip);
         int udp = ip + IP;
         Bytes.set16(f, udp, CLIENT_PORT);
         Bytes.set16(f, udp + 2, SERVER_PORT);
@@ -153,8 +156,8 @@ final class DhcpMessage {
         Bytes.set32(f, b + BOOTP_FIXED, COOKIE);
         System.arraycopy(options, 0, f, b + BOOTP_FIXED + 4, n);
         int checksum = Checksum.compute(f, udp, UDP + bootp,
-                Checksum.pseudoHeader(source, toAddress, 17, UDP + bootp));
-        Bytes.set16(f, udp + 6, checksum == 0 ? 0xffff : checksum);
+                Checksum.pseudoHeader(source, toAddress, Ipv4Header.PROTOCOL_UDP, UDP + bootp));
+        UdpHeader.setChecksum(f, udp, checksum == 0 ? 0xffff : checksum);
         return f;
     }
 
@@ -183,30 +186,31 @@ final class DhcpMessage {
         }
         r.sourceMac = readMac(f, 6);
         int ip = ETHERNET;
-        int ihl = (f[ip] & 0x0f) * 4;
-        int total = Bytes.get16(f, ip + 2);
-        if ((f[ip] & 0xf0) != 0x40 || ihl < IP || total < ihl + UDP || ip + total > length) {
-            return r.refuse(TRUNCATED);
+        int header = Ipv4Header.validate(f, ip, length - ip);
+        if (header != Malformed.OK) {
+            return r.refuse(header == Malformed.IP_BAD_CHECKSUM ? BAD_CHECKSUM : TRUNCATED);
         }
-        if ((f[ip + 9] & 0xff) != 17 || (Bytes.get16(f, ip + 6) & 0x3fff) != 0) {
+        if (Ipv4Header.protocol(f, ip) != Ipv4Header.PROTOCOL_UDP || Ipv4Header.isFragment(f, ip)) {
             return r.refuse(NOT_DHCP); // not UDP, or a fragment (a reply fits 576 bytes: RFC 2131 §2)
         }
-        if (!Checksum.verify(f, ip, ihl, 0)) {
-            return r.refuse(BAD_CHECKSUM);
-        }
-        int udp = ip + ihl;
-        int udpLength = Bytes.get16(f, udp + 4);
-        if (Bytes.get16(f, udp) != SERVER_PORT || Bytes.get16(f, udp + 2) != CLIENT_PORT) {
-            return r.refuse(NOT_DHCP);
-        }
-        if (udpLength < UDP || udpLength > total - ihl) {
+        int udp = ip + Ipv4Header.headerLength(f, ip);
+        int payload = ip + Ipv4Header.totalLength(f, ip) - udp;
+        if (payload < UDP) {
             return r.refuse(TRUNCATED);
         }
-        int pseudo = Checksum.pseudoHeader(Bytes.get32(f, ip + 12), Bytes.get32(f, ip + 16), 17, udpLength);
-        int field = Bytes.get16(f, udp + 6);
-        // 0: no checksum (RFC 768); the folded pseudo-header sum alone: left to offload by a sender on
-        // this host (a veth peer's CHECKSUM_PARTIAL, as Masquerade's validateTransport completes them)
-        if (field != 0 && field != Checksum.fold(pseudo) && !Checksum.verify(f, udp, udpLength, pseudo)) {
+        if (UdpHeader.sourcePort(f, udp) != SERVER_PORT || UdpHeader.destinationPort(f, udp) != CLIENT_PORT) {
+            return r.refuse(NOT_DHCP);
+        }
+        int udpLength = UdpHeader.length(f, udp);
+        if (udpLength < UDP || udpLength > payload) {
+            return r.refuse(TRUNCATED);
+        }
+        int pseudo = Checksum.pseudoHeader(Ipv4Header.source(f, ip), Ipv4Header.destination(f, ip),
+                Ipv4Header.PROTOCOL_UDP, 0);
+        // a checksum its sender on this host left to offload (a veth peer's CHECKSUM_PARTIAL) is
+        // completed first, as Masquerade does; 0 is no checksum (RFC 768)
+        if (!Checksum.completePartial(f, udp, udpLength, udp + UdpHeader.OFFSET_CHECKSUM, pseudo + udpLength)
+                && UdpHeader.validate(f, udp, payload, pseudo, true) != Malformed.OK) {
             return r.refuse(BAD_CHECKSUM);
         }
         int b = udp + UDP;

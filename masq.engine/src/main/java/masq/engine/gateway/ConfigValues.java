@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
  * shared checks of the factory configurations ({@code masq.portfw}, {@code masq.autofw}).
  */
 final class ConfigValues {
-    private static final Pattern HELPER_NAME = Pattern.compile("[a-z0-9_-]{1," + masq.api.MasqHelper.MAX_NAME_LENGTH + "}");
     private static final Pattern PORTS = Pattern.compile("\\s*(\\d{1,5})\\s*(?:-\\s*(\\d{1,5})\\s*)?");
     private final Map<String, ?> properties;
 
@@ -51,7 +50,7 @@ final class ConfigValues {
             return null;
         }
         String text = value.toString().trim();
-        if (!HELPER_NAME.matcher(text).matches()) {
+        if (!masq.engine.helper.HelperRegistry.isHelperName(text)) {
             throw new IllegalArgumentException(key + " '" + text + "' is not a helper name (a-z, 0-9, '_', '-', at most "
                     + masq.api.MasqHelper.MAX_NAME_LENGTH + ")");
         }

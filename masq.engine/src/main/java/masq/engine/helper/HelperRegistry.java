@@ -169,4 +169,9 @@ public final class HelperRegistry {
     public static String configPid(String name) {
         return MasqHelper.CONFIG_PID_PREFIX + name;
     }
+
+    /** Whether {@code text} is a name a helper may declare ({@link masq.api.MasqHelper#NAME}). */
+    public static boolean isHelperName(String text) {
+        return HelperService.isName(text);
+    }
 }

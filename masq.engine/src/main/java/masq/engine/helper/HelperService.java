@@ -21,6 +21,11 @@ record HelperService(MasqHelper helper, Origin origin, String name, Transport tr
     /** Bound on {@link MasqHelper#EXPECT_TIMEOUT_SECONDS}: an hour is already generous. */
     static final int MAX_EXPECT_TIMEOUT_SECONDS = 3600;
 
+    /** Whether {@code text} is a helper name as {@link MasqHelper#NAME} allows: {@code [a-z0-9_-]}, 1 to 32. */
+    static boolean isName(String text) {
+        return NAME.matcher(text).matches();
+    }
+
     /**
      * Reads a helper's service properties. Never throws: a bad property is recorded in {@link #error}.
      *
@@ -30,7 +35,7 @@ record HelperService(MasqHelper helper, Origin origin, String name, Transport tr
         AtomicLong failures = counters == null ? new AtomicLong() : counters.failures();
         AtomicLong flows = counters == null ? new AtomicLong() : counters.flows();
         Object rawName = properties.get(MasqHelper.NAME);
-        String name = rawName instanceof String && NAME.matcher((String) rawName).matches() ? (String) rawName : null;
+        String name = rawName instanceof String && isName((String) rawName) ? (String) rawName : null;
         Transport transport = null;
         int[] ports = new int[0];
         int maxExpected = MasqHelper.DEFAULT_MAX_EXPECTED;

@@ -389,7 +389,9 @@ class DhcpClientTest {
         udp[42 + 100] ^= 1;
         deliver(udp);
         byte[] fragment = new Reply(DhcpMessage.OFFER).frame();
-        fragment[20] = 0x20; // MF
+        fragment[20] = 0x20; // MF, with the header checksum made right again
+        Bytes.set16(fragment, 24, 0);
+        Bytes.set16(fragment, 24, Checksum.compute(fragment, 14, 20, 0));
         deliver(fragment);
         byte[] request = new Reply(DhcpMessage.OFFER).frame();
         request[42] = 1;
