@@ -172,6 +172,27 @@ public class PortForwardsInFelixTest {
     }
 
     @Test
+    public void aOneToOneHostAddedOnTheConsoleIsReachedOnAnyPortAndRemoved() throws Exception {
+        gateway = new MemoryGateway(context, configurationAdmin, commandProcessor);
+        assertEquals("cbox: 192.168.0.4 <-> 203.0.113.50, active",
+                gateway.run("masq:static add cbox 192.168.0.4 203.0.113.50"));
+        UdpDatagram in = gateway.inbound(new UdpDatagram(Ipv4.parse(CLIENT), 9000, Ipv4.parse("203.0.113.50"),
+                7000, "hello".getBytes()));
+        assertEquals("192.168.0.4", Ipv4.toString(in.destination()));
+        assertEquals(7000, in.destinationPort());
+        String rows = gateway.run("masq:static");
+        assertTrue(rows, rows.matches("(?s).*\ncbox +192\\.168\\.0\\.4 <-> 203\\.0\\.113\\.50 +1 +active\n"));
+        String usage = "usage: masq:static [add NAME INSIDE-ADDRESS OUTSIDE-ADDRESS | remove NAME]   "
+                + "(NAME: letters, digits, . _ -)";
+        assertEquals("'x' is not add or remove\n" + usage, gateway.console.fail("masq:static x"));
+        assertEquals("add takes NAME, the inside address and the outside address; got 2 arguments\n" + usage,
+                gateway.console.fail("masq:static add d 192.168.0.5"));
+        assertEquals("outside.address '203.0.113.999' is not an IPv4 address\n" + usage,
+                gateway.console.fail("masq:static add d 192.168.0.5 203.0.113.999"));
+        assertEquals("cbox: removed; its mappings on the outside address ended", gateway.run("masq:static remove cbox"));
+    }
+
+    @Test
     public void theFactoryConfigurationIsDescribedByMetatype() {
         Bundle engine = Arrays.stream(context.getBundles()).filter(b -> "masq.engine".equals(b.getSymbolicName()))
                 .findFirst().orElseThrow();

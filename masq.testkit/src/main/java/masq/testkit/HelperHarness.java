@@ -16,6 +16,7 @@ import masq.engine.helper.HelperRegistry;
 import masq.engine.nat.EngineConfig;
 import masq.engine.nat.PortAllocation;
 import masq.engine.nat.PortForwards;
+import masq.engine.nat.StaticNat;
 import masq.engine.nat.Translator;
 import masq.engine.packet.PacketBuffer;
 
@@ -134,6 +135,21 @@ public final class HelperHarness {
         String refused = translator.setPortForwards(PortForwards.of(List.of(new PortForwards.Forward(
                 "harness", protocol, outsidePort, outsidePort, Ipv4.parse(insideAddress), insidePort,
                 PortForwards.DEFAULT_WEIGHT, helper))));
+        if (refused != null) {
+            throw new IllegalArgumentException(refused);
+        }
+    }
+
+    /**
+     * Gives {@code insideAddress} the outside address {@code outsideAddress} of its own (a
+     * {@code masq.static} 1:1 NAT rule): its flows leave from it with their own ports, and helpers
+     * see it as {@link masq.api.FlowView#outsideAddress()}. Replaces the rules set before.
+     *
+     * @throws IllegalArgumentException when the engine refuses the rule, with its reason
+     */
+    public void staticNat(String insideAddress, String outsideAddress) {
+        String refused = translator.setStaticNat(StaticNat.of(List.of(new StaticNat.Rule("harness",
+                Ipv4.parse(insideAddress), Ipv4.parse(outsideAddress)))));
         if (refused != null) {
             throw new IllegalArgumentException(refused);
         }

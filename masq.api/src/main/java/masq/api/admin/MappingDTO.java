@@ -14,6 +14,12 @@ public class MappingDTO extends DTO {
     public int insidePort;
     /** The gateway port (ICMP: the masqueraded identifier). */
     public int outsidePort;
+    /**
+     * The outside address the mapping translates to: the gateway's, or a 1:1 NAT host's own.
+     *
+     * @since 1.4
+     */
+    public String outsideAddress;
     /** The remote host's address. */
     public String remoteAddress;
     /** The remote host's port (0 for ICMP). */

@@ -7,7 +7,7 @@
  * a message naming the argument.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package masq.api.admin;
 
 import org.osgi.annotation.bundle.Export;

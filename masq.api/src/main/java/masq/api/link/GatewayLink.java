@@ -94,6 +94,21 @@ public interface GatewayLink extends AutoCloseable {
     /** @return the ARP cache of both sides; engine thread only */
     List<ArpEntryDTO> arp();
 
+    /**
+     * Sets the further addresses the gateway owns on the outside interface besides
+     * {@link LinkConfigDTO#outsideAddress}: those of inside hosts under 1:1 static NAT. The link
+     * answers ARP for each (and announces a new one with gratuitous ARP) and receives datagrams to
+     * them; an empty array removes them all. Engine thread only.
+     *
+     * @param addresses the addresses, none of them the outside address itself
+     * @return true if the link took them; false if it cannot own further addresses (the default,
+     *         which takes only an empty array)
+     * @since 1.3
+     */
+    default boolean setOutsideAliases(int[] addresses) {
+        return addresses.length == 0;
+    }
+
     /** Stops receiving and closes the interfaces; engine thread, or any once it has stopped. */
     @Override
     void close();

@@ -15,7 +15,7 @@
  * {@code (byte[] buf, int off, int len)}: the IPv4 datagram, from the first byte of its header.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package masq.api.link;
 
 import org.osgi.annotation.bundle.Export;

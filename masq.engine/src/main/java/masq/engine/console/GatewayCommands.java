@@ -183,8 +183,12 @@ public final class GatewayCommands {
 
     private Table mappings(String protocol, String host, int rows) {
         Table table = new Table("PROTO", "INSIDE", "MASQ", "REMOTE", "STATE", "EXPIRES", "HELPER", "MASTER");
+        String own = gateway().status().outsideAddress;
         for (MappingDTO m : gateway().mappings(protocol.isEmpty() ? null : protocol, host, rows)) {
-            table.row(m.protocol, m.insideAddress + ":" + m.insidePort, m.outsidePort,
+            // a 1:1 NAT host's mapping shows the host's own address before the port
+            boolean gateways = own == null || m.outsideAddress == null || own.startsWith(m.outsideAddress + "/");
+            table.row(m.protocol, m.insideAddress + ":" + m.insidePort,
+                    gateways ? m.outsidePort : m.outsideAddress + ":" + m.outsidePort,
                     m.remoteAddress + ":" + m.remotePort, m.state, m.expiresInSeconds + " s", m.helper,
                     m.masterId == 0 ? "-" : m.masterId);
         }

@@ -20,9 +20,9 @@ import masq.engine.nat.AutoForwards;
  * good values (none, for a new one).
  */
 @Component(configurationPid = AutoForwardConfig.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = AutoForwardConfig.class)
+        service = InboundRuleConfig.class)
 @Designate(ocd = AutoForwardConfiguration.class, factory = true)
-public final class AutoForwardConfig {
+public final class AutoForwardConfig implements InboundRuleConfig {
     public static final String FACTORY_PID = "masq.autofw";
     private static final Logger LOG = LoggerFactory.getLogger(AutoForwardConfig.class);
     static final Set<String> KEYS = Set.of("trigger.protocol", "trigger.port", "open.protocol", "open.ports",

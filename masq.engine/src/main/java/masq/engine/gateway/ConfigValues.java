@@ -7,9 +7,12 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import masq.api.Ipv4;
+
 /**
  * The values of one configuration, read by key with a message naming the key when one is bad: the
- * shared checks of the factory configurations ({@code masq.portfw}, {@code masq.autofw}).
+ * shared checks of the factory configurations ({@code masq.portfw}, {@code masq.autofw},
+ * {@code masq.static}).
  */
 final class ConfigValues {
     private static final Pattern PORTS = Pattern.compile("\\s*(\\d{1,5})\\s*(?:-\\s*(\\d{1,5})\\s*)?");
@@ -37,6 +40,16 @@ final class ConfigValues {
             throw new IllegalArgumentException(key + " is not set");
         }
         return value.toString().trim();
+    }
+
+    /** A required IPv4 address in dotted form. */
+    int address(String key) {
+        String text = required(key);
+        try {
+            return Ipv4.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + " '" + text + "' is not an IPv4 address");
+        }
     }
 
     /**

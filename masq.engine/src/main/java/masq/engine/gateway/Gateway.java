@@ -103,29 +103,21 @@ public final class Gateway implements GatewayAdmin, GatewayLinks, GatewayForward
     });
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindForward(PortForwardConfig config) {
+    void bindRule(InboundRuleConfig config) {
         inbound.add(config);
     }
 
-    void updatedForward(PortForwardConfig config) {
-        inbound.applyForwards();
+    void updatedRule(InboundRuleConfig config) {
+        inbound.apply(config);
     }
 
-    void unbindForward(PortForwardConfig config) {
+    void unbindRule(InboundRuleConfig config) {
         inbound.remove(config);
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindAutoForward(AutoForwardConfig config) {
-        inbound.add(config);
-    }
-
-    void updatedAutoForward(AutoForwardConfig config) {
-        inbound.applyAutoForwards();
-    }
-
-    void unbindAutoForward(AutoForwardConfig config) {
-        inbound.remove(config);
+    @Override
+    public List<StaticRow> staticNat() {
+        return inbound.staticNat();
     }
 
     @Override

@@ -40,4 +40,18 @@ public interface GatewayForwards {
 
     /** @return every configured autofw rule, by name */
     List<AutoRow> autoForwards();
+
+    /**
+     * One 1:1 static NAT rule's row in {@code masq:static}.
+     *
+     * @param name NAME of {@code etc/masq.static-NAME.cfg}
+     * @param rule {@code 192.168.0.4 <-> 203.0.113.50}, or {@code -}
+     * @param sessions the live mappings on its outside address
+     * @param state {@code active}, or why not
+     */
+    record StaticRow(String name, String rule, int sessions, String state) {
+    }
+
+    /** @return every configured 1:1 static NAT rule, by name */
+    List<StaticRow> staticNat();
 }

@@ -14,11 +14,12 @@ import org.slf4j.LoggerFactory;
 
 import masq.engine.nat.AutoForwards;
 import masq.engine.nat.PortForwards;
+import masq.engine.nat.StaticNat;
 import masq.engine.nat.Translator;
 
 /**
- * The {@link Gateway}'s inbound rules: the {@code masq.portfw} and {@code masq.autofw}
- * configurations it is bound to, applied to the running engine as a whole whenever one comes, goes
+ * The {@link Gateway}'s inbound rules: the {@code masq.portfw}, {@code masq.autofw} and
+ * {@code masq.static} configurations it is bound to, applied to the running engine as a whole whenever one comes, goes
  * or changes, and once more when an engine starts; and their rows for the console. A set that does
  * not fit is logged by name and the rules that ran stay.
  */
@@ -36,36 +37,51 @@ final class InboundConfigs implements GatewayForwards {
     private final Engine engine;
     private final Set<PortForwardConfig> forwardConfigs = ConcurrentHashMap.newKeySet();
     private final Set<AutoForwardConfig> autoConfigs = ConcurrentHashMap.newKeySet();
+    private final Set<StaticNatConfig> staticConfigs = ConcurrentHashMap.newKeySet();
     /** Why the last set was refused, or null when it runs. */
     private volatile String forwardsRefused;
     private volatile String autoRefused;
+    private volatile String staticRefused;
 
     InboundConfigs(Engine engine) {
         this.engine = engine;
     }
 
-    void add(PortForwardConfig config) {
-        forwardConfigs.add(config);
-        applyForwards();
+    /** A rule configuration came: its set is applied. */
+    void add(InboundRuleConfig config) {
+        setOf(config).add(config);
+        apply(config);
     }
 
-    void remove(PortForwardConfig config) {
-        forwardConfigs.remove(config);
-        applyForwards();
+    /** A rule configuration went: its set is applied without it. */
+    void remove(InboundRuleConfig config) {
+        setOf(config).remove(config);
+        apply(config);
     }
 
-    void add(AutoForwardConfig config) {
-        autoConfigs.add(config);
-        applyAutoForwards();
+    /** Applies the set {@code config} belongs to (it changed). */
+    void apply(InboundRuleConfig config) {
+        if (config instanceof PortForwardConfig) {
+            applyForwards();
+        } else if (config instanceof AutoForwardConfig) {
+            applyAutoForwards();
+        } else {
+            applyStatic();
+        }
     }
 
-    void remove(AutoForwardConfig config) {
-        autoConfigs.remove(config);
-        applyAutoForwards();
+    @SuppressWarnings("unchecked")
+    private Set<InboundRuleConfig> setOf(InboundRuleConfig config) {
+        Set<?> set = config instanceof PortForwardConfig ? forwardConfigs
+                : config instanceof AutoForwardConfig ? autoConfigs : staticConfigs;
+        return (Set<InboundRuleConfig>) set;
     }
 
-    /** Applies both sets to an engine that has just started (those bound before found none). */
+    /** Applies every set to an engine that has just started (those bound before found none). */
     void engineStarted() {
+        if (!staticConfigs.isEmpty()) {
+            applyStatic();
+        }
         if (!forwardConfigs.isEmpty()) {
             applyForwards();
         }
@@ -120,6 +136,32 @@ final class InboundConfigs implements GatewayForwards {
         report(AutoForwardConfig.FACTORY_PID, refused, list.size() + " rules");
     }
 
+    /** Applies the configured 1:1 NAT rules, or logs why not; the link then answers ARP for their addresses. */
+    synchronized void applyStatic() {
+        if (!engine.running()) {
+            return;
+        }
+        List<StaticNat.Rule> list = new ArrayList<>();
+        for (StaticNatConfig c : staticConfigs) {
+            if (c.rule() != null) {
+                list.add(c.rule());
+            }
+        }
+        list.sort(Comparator.comparing(StaticNat.Rule::name));
+        String refused;
+        try {
+            StaticNat next = StaticNat.of(list);
+            refused = engine.call(t -> t.setStaticNat(next));
+        } catch (IllegalArgumentException e) {
+            refused = e.getMessage() + "; the 1:1 NAT rules stay as they were";
+        }
+        if (refused != null && !refused.endsWith("as they were")) {
+            refused += "; the 1:1 NAT rules stay as they were";
+        }
+        staticRefused = refused;
+        report(StaticNatConfig.FACTORY_PID, refused, list.size() + " 1:1 NAT hosts");
+    }
+
     private static void report(String pid, String refused, String applied) {
         if (refused != null) {
             LOG.error("{}-{}", pid, refused);
@@ -153,6 +195,29 @@ final class InboundConfigs implements GatewayForwards {
             rows.add(new Row(c.name(), f == null ? "-" : f.describe(), hits.getOrDefault(c.name(), 0L), state));
         }
         rows.sort(Comparator.comparing(Row::name));
+        return rows;
+    }
+
+    @Override
+    public List<StaticRow> staticNat() {
+        Map<String, Integer> running = new HashMap<>();
+        if (engine.running()) {
+            engine.call(t -> {
+                for (StaticNat.Rule r : t.staticNat().rules()) {
+                    running.put(r.name(), t.staticSessions(r.outsideAddress()));
+                }
+                return null;
+            });
+        }
+        String refused = staticRefused;
+        List<StaticRow> rows = new ArrayList<>();
+        for (StaticNatConfig c : staticConfigs) {
+            StaticNat.Rule r = c.rule();
+            Integer sessions = running.get(c.name());
+            rows.add(new StaticRow(c.name(), r == null ? "-" : r.describe(), sessions == null ? 0 : sessions,
+                    sessions != null ? "active" : notRunning(r != null, refused)));
+        }
+        rows.sort(Comparator.comparing(StaticRow::name));
         return rows;
     }
 

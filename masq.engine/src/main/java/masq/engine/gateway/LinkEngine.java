@@ -18,6 +18,7 @@ import masq.api.link.ArpEntryDTO;
 import masq.api.link.GatewayLink;
 import masq.api.link.Ipv4Receiver;
 import masq.api.link.LinkStatsDTO;
+import masq.engine.nat.StaticNat;
 import masq.engine.nat.Translator;
 import masq.engine.packet.PacketBuffer;
 
@@ -80,6 +81,8 @@ final class LinkEngine implements Runnable, Ipv4Receiver {
     private final SendCounters sendCounters = new SendCounters();
     /** Engine thread only. */
     private GatewayLink link;
+    /** The 1:1 NAT rules whose addresses the open link owns; null when it has not been told. */
+    private StaticNat aliased;
     /** The open link for readers on other threads ({@link GatewayLink#stats} and {@link GatewayLink#wakeup}). */
     private volatile GatewayLink published;
     private volatile String state = "opening";
@@ -245,6 +248,7 @@ final class LinkEngine implements Runnable, Ipv4Receiver {
                     open(t);
                 }
                 runRequests();
+                syncAliases();
                 if (t - lastTickNanos >= TICK_NANOS) {
                     lastTickNanos = t;
                     translator.tick(t);
@@ -369,10 +373,29 @@ final class LinkEngine implements Runnable, Ipv4Receiver {
         }
     }
 
+    /** Gives the open link the 1:1 NAT addresses when the translator's rules are not those it has. */
+    private void syncAliases() {
+        StaticNat rules = translator.staticNat();
+        if (link == null || rules == aliased) {
+            return;
+        }
+        aliased = rules;
+        if (link.setOutsideAliases(rules.outsideAddresses())) {
+            if (!rules.isEmpty()) {
+                LOG.info("the link answers ARP on the outside for {} 1:1 NAT addresses", rules.rules().size());
+            }
+        } else {
+            LOG.error("masq.static: the link cannot own further outside addresses; the {} 1:1 NAT hosts are "
+                    + "reachable only where the outside network routes their addresses to the gateway",
+                    rules.rules().size());
+        }
+    }
+
     private void open(long t) {
         try {
             GatewayLink opened = opener.open();
             link = opened;
+            aliased = null;
             published = opened;
             state = "up";
             lastError = null;

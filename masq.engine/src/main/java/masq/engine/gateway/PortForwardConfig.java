@@ -11,7 +11,6 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import masq.api.Ipv4;
 import masq.engine.nat.PortForwards;
 
 /**
@@ -21,9 +20,9 @@ import masq.engine.nat.PortForwards;
  * last good values it had (none, for a new one: it forwards nothing).
  */
 @Component(configurationPid = PortForwardConfig.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = PortForwardConfig.class)
+        service = InboundRuleConfig.class)
 @Designate(ocd = PortForwardConfiguration.class, factory = true)
-public final class PortForwardConfig {
+public final class PortForwardConfig implements InboundRuleConfig {
     public static final String FACTORY_PID = "masq.portfw";
     private static final Logger LOG = LoggerFactory.getLogger(PortForwardConfig.class);
     static final Set<String> KEYS = Set.of("protocol", "outside.port", "inside.address", "inside.port", "weight",
@@ -64,13 +63,7 @@ public final class PortForwardConfig {
         ConfigValues v = new ConfigValues(properties, KEYS);
         int proto = v.protocol("protocol", v.required("protocol"));
         int[] ports = v.ports("outside.port");
-        String addressText = v.required("inside.address");
-        int address;
-        try {
-            address = Ipv4.parse(addressText);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("inside.address '" + addressText + "' is not an IPv4 address");
-        }
+        int address = v.address("inside.address");
         int insidePort = v.number("inside.port", ports[0], 1, 65535 - (ports[1] - ports[0]));
         int weight = v.number("weight", PortForwards.DEFAULT_WEIGHT, 1, 1_000_000);
         return new PortForwards.Forward(name, proto, ports[0], ports[1], address, insidePort, weight,

@@ -82,6 +82,9 @@ public final class Expectations implements InboundSource {
         if (problem != null) {
             return refuse(r, problem);
         }
+        if (!r.fromInside && master.outsideAddress != translator.config().outsideAddress()) {
+            return onStaticHost(r);
+        }
         while (countOf(master) >= max) {
             remove(oldestOf(master), Counter.EXPECT_REPLACED);
         }
@@ -109,6 +112,21 @@ public final class Expectations implements InboundSource {
                 e.remotePort == 0 ? "*" : e.remotePort, e.fromInside ? "(inside)" : port,
                 Ipv4.toString(e.insideAddress), e.insidePort == 0 ? "*" : e.insidePort, r.timeoutSeconds,
                 r.helper.name, master);
+        return port;
+    }
+
+    /**
+     * An expectation from the outside for a connection of a 1:1 NAT host: every port of the host's
+     * address already reaches the same port of the host, so the port is the inside one (the
+     * master's for {@link PortPolicy#MASTER}) and nothing is held or linked; counted as
+     * {@code expect.static}.
+     */
+    private int onStaticHost(ExpectationRequest r) {
+        counters.increment(Counter.EXPECT_STATIC);
+        int port = r.policy == PortPolicy.MASTER ? r.master.masqPort : r.insidePort;
+        created.info(LOG, "expectation: {} to {}:{} for 1:1 NAT host {} is open already, helper {}, master {}",
+                r.transport.label(), Ipv4.toString(r.master.outsideAddress), port, Ipv4.toString(r.insideAddress),
+                r.helper.name, r.master);
         return port;
     }
 

@@ -418,7 +418,7 @@ public final class HelperDispatch implements FlowHook, HelperListener {
         a.masqPort = gatewayPort;
         a.remoteAddress = remoteAddress;
         a.remotePort = remotePort;
-        a.outsideAddress = translator.config().outsideAddress();
+        a.outsideAddress = translator.outsideAddress(mapping);
         a.helper = helper;
         a.state = null;
         a.sequence = null;

@@ -8,7 +8,9 @@ import masq.engine.packet.Checksum;
  * REQ-1a), one per inside (protocol, address, port or ICMP id); under a dependent {@link Mapping}
  * several per inside endpoint, one per remote, found by {@link #nextInside}. Each owns one gateway
  * port of its protocol exclusively. Two keys: the inside tuple through an {@link OpenIndex}, the gateway port through a
- * direct table (the outside address is single, so the port alone is the outside tuple).
+ * direct table (the gateway's outside address is single, so the port alone is the outside tuple). A
+ * host under 1:1 static NAT ({@link StaticNat}) has its bindings on its own outside address with its
+ * own ports: they hold no gateway port and are found by the inside tuple alone.
  *
  * <p>The gateway port of a new binding is chosen as {@link PortAllocation} says: by default the
  * inside port itself when it is free on the outside address (RFC 4787 §4.2.1 allows it; Linux's
@@ -40,6 +42,12 @@ final class Bindings {
     final int[] insideAddress;
     final char[] insidePort;
     final char[] masqPort;
+    /**
+     * The outside address the binding translates to: the gateway's, or for a host under 1:1 static
+     * NAT ({@link StaticNat}) its own, on which the binding keeps the inside port and holds no port
+     * of the gateway's.
+     */
+    final int[] outside;
     /** Outbound header-checksum delta of the address change, computed once at creation. */
     final int[] ipDelta;
     /** Outbound transport-checksum delta: address and port for TCP/UDP, identifier only for ICMP. */
@@ -77,6 +85,7 @@ final class Bindings {
         insideAddress = new int[capacity];
         insidePort = new char[capacity];
         masqPort = new char[capacity];
+        outside = new int[capacity];
         ipDelta = new int[capacity];
         l4Delta = new int[capacity];
         firstSession = new int[capacity];
@@ -209,31 +218,50 @@ final class Bindings {
             }
             gatewayPort = explicitPort;
         }
-        int b = freeHead;
-        freeHead = nextFree[b];
-        fill(b, proto, address, port, gatewayPort);
-        insideIndex.insert(OpenIndex.hash(proto, address, port), b);
+        int b = take(proto, address, port, gatewayPort, outsideAddress);
         nextOnPort[b] = byPort[proto][gatewayPort];
         byPort[proto][gatewayPort] = b;
+        return b;
+    }
+
+    /**
+     * A new binding of a host under 1:1 static NAT on its own outside address {@code staticAddress}:
+     * the inside port is kept and no gateway port is held. Returns the binding or {@link #ERROR_FULL}.
+     */
+    int createStatic(int proto, int address, int port, int staticAddress) {
+        return freeHead == NONE ? ERROR_FULL : take(proto, address, port, port, staticAddress);
+    }
+
+    /** True if binding {@code b} is on a 1:1 NAT host's own address. */
+    boolean isStatic(int b) {
+        return outside[b] != outsideAddress;
+    }
+
+    private int take(int proto, int address, int port, int gatewayPort, int outsideAddr) {
+        int b = freeHead;
+        freeHead = nextFree[b];
+        fill(b, proto, address, port, gatewayPort, outsideAddr);
+        insideIndex.insert(OpenIndex.hash(proto, address, port), b);
         count++;
         countPerProtocol[proto]++;
         return b;
     }
 
-    private void fill(int b, int proto, int address, int port, int gatewayPort) {
+    private void fill(int b, int proto, int address, int port, int gatewayPort, int outsideAddr) {
         protocol[b] = (byte) proto;
         insideAddress[b] = address;
         insidePort[b] = (char) port;
         masqPort[b] = (char) gatewayPort;
+        outside[b] = outsideAddr;
         firstSession[b] = NONE;
-        ipDelta[b] = Checksum.delta32(address, outsideAddress);
+        ipDelta[b] = Checksum.delta32(address, outsideAddr);
         int portDelta = Checksum.delta16(port, gatewayPort);
         l4Delta[b] = proto == Protocols.ICMP ? portDelta : ipDelta[b] + portDelta;
     }
 
     /** True if binding {@code b}'s port is from the masq range (freeing it gives the allocator a port). */
     boolean inRange(int b) {
-        return ports[protocol[b]].inRange(masqPort[b]);
+        return !isStatic(b) && ports[protocol[b]].inRange(masqPort[b]);
     }
 
     /** Applies to bindings made from now on. */
@@ -303,6 +331,13 @@ final class Bindings {
     void remove(int b) {
         int proto = protocol[b];
         insideIndex.remove(OpenIndex.hash(proto, insideAddress[b], insidePort[b]), b);
+        nextFree[b] = freeHead;
+        freeHead = b;
+        count--;
+        countPerProtocol[proto]--;
+        if (isStatic(b)) {
+            return;
+        }
         int port = masqPort[b];
         if (byPort[proto][port] == b) {
             byPort[proto][port] = nextOnPort[b];
@@ -317,10 +352,6 @@ final class Bindings {
         if (pool != null && byPort[proto][port] == NONE && !isForwarded(proto, port)) {
             pool.release(port);
         }
-        nextFree[b] = freeHead;
-        freeHead = b;
-        count--;
-        countPerProtocol[proto]--;
     }
 
     /**

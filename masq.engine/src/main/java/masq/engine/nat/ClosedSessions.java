@@ -74,4 +74,49 @@ final class ClosedSessions {
         }
         prev[s] = UNLINKED;
     }
+
+    /** Closed sessions examined per reclaim: bounds the work of one packet when many are not reclaimable. */
+    static final int MAX_RECLAIM_SCAN = 64;
+
+    /**
+     * The binding of the least recently used closed session whose binding holds a port of the masq
+     * range and has only closed sessions without a helper, looking at most {@link #MAX_RECLAIM_SCAN}
+     * sessions; or NONE.
+     */
+    int reclaimableBinding(Sessions sessions, Bindings bindings) {
+        int s = head;
+        for (int n = 0; n < MAX_RECLAIM_SCAN && s != NONE; n++, s = next[s]) {
+            int b = sessions.binding[s];
+            if (bindings.inRange(b) && allClosed(b, sessions, bindings)) {
+                return b;
+            }
+        }
+        return NONE;
+    }
+
+    /**
+     * The least recently used closed session without a helper, not of binding {@code keep}, and of
+     * inside host {@code host} unless it is 0, looking at most {@link #MAX_RECLAIM_SCAN}; or NONE.
+     */
+    int reclaimableSession(Sessions sessions, Bindings bindings, int host, int keep) {
+        int s = head;
+        for (int n = 0; n < MAX_RECLAIM_SCAN && s != NONE; n++, s = next[s]) {
+            int b = sessions.binding[s];
+            if (b != keep && sessions.helper[s] == FlowHook.NO_HELPER
+                    && (host == 0 || bindings.insideAddress[b] == host)) {
+                return s;
+            }
+        }
+        return NONE;
+    }
+
+    /** True if every session of binding {@code b} is closed and has no helper. */
+    private static boolean allClosed(int b, Sessions sessions, Bindings bindings) {
+        for (int s = bindings.firstSession[b]; s != Sessions.NONE; s = sessions.nextInBinding(s)) {
+            if (!TcpState.closed(sessions.tcpState[s]) || sessions.helper[s] != FlowHook.NO_HELPER) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

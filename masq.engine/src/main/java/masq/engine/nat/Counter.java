@@ -12,6 +12,8 @@ public enum Counter {
     FORWARDED_OUTBOUND("packets.forwarded.outbound"),
     FORWARDED_INBOUND("packets.forwarded.inbound"),
     HAIRPINNED("packets.hairpinned"),
+    /** A datagram of a protocol without ports from or to a 1:1 NAT host, its address rewritten ({@link StaticNat}). */
+    STATIC_OTHER_PROTOCOL("static.other-protocol"),
     MAPPINGS_CREATED("mappings.created"),
     MAPPINGS_EXPIRED("mappings.expired"),
     ICMP_ERRORS_TRANSLATED("icmp.errors.translated"),
@@ -131,6 +133,8 @@ public enum Counter {
     EDIT_REFUSED_SEQUENCE("helper.edit.refused.sequence"),
     SEQ_ADJUSTED("tcp.seq.adjusted"),
     EXPECT_CREATED("expect.created"),
+    /** An expectation from the outside for a 1:1 NAT host, whose ports are all open: granted as the inside port. */
+    EXPECT_STATIC("expect.static"),
     EXPECT_REFUSED("expect.refused"),
     EXPECT_REPLACED("expect.replaced"),
     EXPECT_MATCHED("expect.matched"),

@@ -33,8 +33,6 @@ final class FlowTable implements TimerWheel.Expiry {
      * by the mapping limit, which may be far larger: this keeps memory per mapping low.
      */
     static final int PORTS_PER_PROTOCOL = 65535;
-    /** Closed sessions examined per reclaim: bounds the work of one packet when many are not reclaimable. */
-    static final int MAX_RECLAIM_SCAN = 64;
 
     final Bindings bindings;
     final Sessions sessions;
@@ -47,6 +45,8 @@ final class FlowTable implements TimerWheel.Expiry {
     private FlowHook hook = FlowHook.NONE;
     /** Asked for a port reserved for an inside endpoint before its first binding is made. */
     private InboundSource[] reservations = new InboundSource[0];
+    /** The 1:1 static NAT hosts' flows. */
+    final StaticFlows statics;
 
     FlowTable(EngineConfig config, Counters counters, int startSeconds) {
         this.config = config;
@@ -57,6 +57,7 @@ final class FlowTable implements TimerWheel.Expiry {
         sessions = new Sessions(config.maxMappings, startSeconds);
         closed = new ClosedSessions(config.maxMappings);
         hosts = new HostCounts(config.maxHosts);
+        statics = new StaticFlows(this, config, counters);
     }
 
     void setHook(FlowHook value) {
@@ -110,6 +111,10 @@ final class FlowTable implements TimerWheel.Expiry {
     /** The session for an outbound packet, created if needed; or REFUSED. */
     int outbound(int proto, int source, int sourcePort, int destination, int destinationPort, int tcpFlags) {
         int b;
+        int staticAddress = statics.outsideOf(source);
+        if (staticAddress != 0) {
+            return statics.outbound(proto, source, sourcePort, destination, destinationPort, tcpFlags, staticAddress);
+        }
         if (config.mapping == Mapping.ENDPOINT_INDEPENDENT) {
             int s = session(proto, source, sourcePort, destination, destinationPort);
             if (s != NONE) {
@@ -282,7 +287,7 @@ final class FlowTable implements TimerWheel.Expiry {
      * never one of {@code keep}, the binding the new session will join (or NONE); counts the
      * refusal otherwise.
      */
-    private boolean admit(int host, int keep) {
+    boolean admit(int host, int keep) {
         if ((sessions.full() || sessions.count() >= config.maxMappings) && !reclaimSession(host, false, keep)) {
             counters.increment(Counter.DROP_LIMIT_TOTAL);
             return false;
@@ -299,7 +304,7 @@ final class FlowTable implements TimerWheel.Expiry {
     }
 
     /** A new session of binding {@code b}; {@code helper}: the name configuration assigns, or null. */
-    private int newSession(int b, int address, int port, int tcpState, String helper, boolean outbound) {
+    int newSession(int b, int address, int port, int tcpState, String helper, boolean outbound) {
         int proto = bindings.protocol[b];
         int s = sessions.create(b, address, port, now() + timeout(proto, tcpState), bindings);
         sessions.tcpState[s] = (byte) tcpState;
@@ -430,53 +435,33 @@ final class FlowTable implements TimerWheel.Expiry {
 
     /**
      * Frees the port of the least recently used TCP binding whose sessions are all closed and carry
-     * no helper, looking at most {@link #MAX_RECLAIM_SCAN} closed sessions; true if one was freed.
-     * Never touches an opening, established or half-closed session (see the class comment).
+     * no helper ({@link ClosedSessions#reclaimableBinding}); true if one was freed. Never touches an
+     * opening, established or half-closed session (see the class comment).
      */
     private boolean reclaimClosed(int proto) {
-        if (proto != Protocols.TCP) {
+        int b = proto == Protocols.TCP ? closed.reclaimableBinding(sessions, bindings) : NONE;
+        if (b == NONE) {
             return false;
         }
-        int s = closed.head();
-        for (int n = 0; n < MAX_RECLAIM_SCAN && s != ClosedSessions.NONE; n++, s = closed.next(s)) {
-            int b = sessions.binding[s];
-            if (bindings.inRange(b) && allClosed(b)) {
-                while (bindings.firstSession[b] != Bindings.NONE) {
-                    counters.increment(Counter.TCP_RECLAIMED_CLOSED);
-                    remove(bindings.firstSession[b]);
-                }
-                return true;
-            }
+        while (bindings.firstSession[b] != Bindings.NONE) {
+            counters.increment(Counter.TCP_RECLAIMED_CLOSED);
+            remove(bindings.firstSession[b]);
         }
-        return false;
+        return true;
     }
 
     /**
      * Ends the least recently used closed TCP session without a helper ({@code ownOnly}: of
-     * {@code host}) and not of binding {@code keep}, looking at most {@link #MAX_RECLAIM_SCAN}; true
-     * if one was ended. Its binding goes with it only if it was the last session.
+     * {@code host}) and not of binding {@code keep}; true if one was ended. Its binding goes with it
+     * only if it was the last session.
      */
     private boolean reclaimSession(int host, boolean ownOnly, int keep) {
-        int s = closed.head();
-        for (int n = 0; n < MAX_RECLAIM_SCAN && s != ClosedSessions.NONE; n++, s = closed.next(s)) {
-            int b = sessions.binding[s];
-            if (b != keep && sessions.helper[s] == FlowHook.NO_HELPER
-                    && (!ownOnly || bindings.insideAddress[b] == host)) {
-                counters.increment(Counter.TCP_RECLAIMED_CLOSED);
-                remove(s);
-                return true;
-            }
+        int s = closed.reclaimableSession(sessions, bindings, ownOnly ? host : 0, keep);
+        if (s == NONE) {
+            return false;
         }
-        return false;
-    }
-
-    /** True if every session of binding {@code b} is closed and has no helper. */
-    private boolean allClosed(int b) {
-        for (int s = bindings.firstSession[b]; s != Sessions.NONE; s = sessions.nextInBinding(s)) {
-            if (!TcpState.closed(sessions.tcpState[s]) || sessions.helper[s] != FlowHook.NO_HELPER) {
-                return false;
-            }
-        }
+        counters.increment(Counter.TCP_RECLAIMED_CLOSED);
+        remove(s);
         return true;
     }
 

@@ -40,8 +40,8 @@ final class IcmpErrors {
         }
         int proto = Protocols.index(Ipv4Header.protocol(b, inner));
         int innerL4 = inner + Ipv4Header.headerLength(b, inner);
-        if (proto < 0 || Ipv4Header.source(b, inner) != config.outsideAddress
-                || Ipv4Header.fragmentOffset(b, inner) != 0) {
+        int quotedSource = Ipv4Header.source(b, inner);
+        if (proto < 0 || !flows.statics.isOutsideAddress(quotedSource) || Ipv4Header.fragmentOffset(b, inner) != 0) {
             return drop(Counter.DROP_ICMP_ERROR_NO_MAPPING);
         }
         int gatewayPort;
@@ -56,7 +56,7 @@ final class IcmpErrors {
             gatewayPort = Bytes.get16(b, innerL4);
             remotePort = Bytes.get16(b, innerL4 + 2);
         }
-        int s = flows.sessionOnPort(proto, gatewayPort, Ipv4Header.destination(b, inner), remotePort);
+        int s = flows.statics.sessionAt(proto, quotedSource, gatewayPort, Ipv4Header.destination(b, inner), remotePort);
         if (s < 0) {
             return drop(Counter.DROP_ICMP_ERROR_NO_MAPPING);
         }
@@ -115,12 +115,12 @@ final class IcmpErrors {
             return drop(Counter.DROP_TTL_EXPIRED);
         }
         Bindings bindings = flows.bindings;
-        Ipv4Header.rewriteSource(b, ip, config.outsideAddress);
-        Ipv4Header.rewriteDestination(b, inner, config.outsideAddress);
+        Ipv4Header.rewriteSource(b, ip, bindings.outside[binding]);
+        Ipv4Header.rewriteDestination(b, inner, bindings.outside[binding]);
         revertQuotedPort(b, inner, innerL4, length - IcmpHeader.LENGTH, proto, 2, bindings.masqPort[binding],
                 bindings.l4Delta[binding]);
         quotedSequence(s, proto, false, b, inner, innerL4, length - IcmpHeader.LENGTH);
-        if (Ipv4Header.destination(b, ip) == config.outsideAddress) {
+        if (flows.statics.isOutsideAddress(Ipv4Header.destination(b, ip))) {
             return hairpin(p, icmp, length);
         }
         finish(b, ip, icmp, length);

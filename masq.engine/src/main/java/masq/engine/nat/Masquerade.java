@@ -46,6 +46,9 @@ final class Masquerade {
         int length = p.length - (l4 - ip);
         int proto = Protocols.index(Ipv4Header.protocol(b, ip));
         int code = validateTransport(b, ip, l4, length, proto);
+        if (code < 0 && flows.statics.outsideOf(Ipv4Header.source(b, ip)) != 0) {
+            return otherProtocol(p, true);
+        }
         if (code != Malformed.OK) {
             return drop(code < 0 ? Counter.DROP_PROTOCOL : Counter.ofMalformed(code));
         }
@@ -56,7 +59,9 @@ final class Masquerade {
             if (IcmpHeader.isError(type)) {
                 return errors.outbound(p, l4, length);
             }
-            if (!IcmpHeader.isQueryRequest(type)) {
+            // a 1:1 host answers queries too: echo requests reach it from outside
+            if (!IcmpHeader.isQueryRequest(type) && !(IcmpHeader.isQueryReply(type)
+                    && flows.statics.outsideOf(Ipv4Header.source(b, ip)) != 0)) {
                 return drop(Counter.DROP_ICMP_TYPE);
             }
             sourcePort = IcmpHeader.identifier(b, l4);
@@ -80,11 +85,11 @@ final class Masquerade {
         if (proto != Protocols.ICMP) {
             autoForwards.outbound(proto, Ipv4Header.source(b, ip), destinationPort);
         }
-        Rewrite.outbound(b, ip, l4, proto, flows.bindings, flows.sessions.binding[s], config.outsideAddress);
+        Rewrite.outbound(b, ip, l4, proto, flows.bindings, flows.sessions.binding[s]);
         if (!payload(p, s, true, l4, length, proto)) {
             return drop(Counter.DROP_HOOK);
         }
-        if (dst == config.outsideAddress) {
+        if (flows.statics.isOutsideAddress(dst)) {
             counters.increment(Counter.HAIRPINNED);
             return inboundTransport(p, l4, p.length - (l4 - ip), proto);
         }
@@ -100,6 +105,10 @@ final class Masquerade {
         int length = p.length - (l4 - ip);
         int proto = Protocols.index(Ipv4Header.protocol(b, ip));
         int code = validateTransport(b, ip, l4, length, proto);
+        boolean toStatic = Ipv4Header.destination(b, ip) != config.outsideAddress;
+        if (code < 0 && toStatic) {
+            return otherProtocol(p, false);
+        }
         if (code != Malformed.OK) {
             return drop(code < 0 ? Counter.DROP_PROTOCOL : Counter.ofMalformed(code));
         }
@@ -108,7 +117,7 @@ final class Masquerade {
             if (IcmpHeader.isError(type)) {
                 return errors.inbound(p, l4, length);
             }
-            if (!IcmpHeader.isQueryReply(type)) {
+            if (!IcmpHeader.isQueryReply(type) && !(toStatic && IcmpHeader.isQueryRequest(type))) {
                 return drop(Counter.DROP_ICMP_TYPE);
             }
         }
@@ -123,7 +132,19 @@ final class Masquerade {
         int remotePort = icmp ? 0 : Bytes.get16(b, l4);
         int gatewayPort = icmp ? IcmpHeader.identifier(b, l4) : Bytes.get16(b, l4 + 2);
         int flags = FlowTable.tcpFlags(b, l4, proto);
-        int s = flows.inbound(proto, gatewayPort, src, remotePort, flags);
+        int dst = Ipv4Header.destination(b, ip);
+        int s;
+        if (dst != config.outsideAddress) {
+            if (Ipv4Header.ttl(b, ip) <= 1) {
+                return gateway.timeExceeded(p, config.outsideAddress); // before it makes a mapping
+            }
+            s = flows.statics.inbound(proto, dst, gatewayPort, src, remotePort, flags);
+            if (s == FlowTable.NONE) {
+                return drop(Counter.DROP_NOT_FOR_GATEWAY);
+            }
+        } else {
+            s = flows.inbound(proto, gatewayPort, src, remotePort, flags);
+        }
         if (s == FlowTable.NONE || s == FlowTable.FILTERED) {
             int claimed = offerToSources(proto, gatewayPort, src, remotePort, flags);
             if (claimed == FlowTable.NONE) {
@@ -145,6 +166,40 @@ final class Masquerade {
             return drop(Counter.DROP_HOOK);
         }
         Ipv4Header.decrementTtl(b, ip);
+        counters.increment(Counter.FORWARDED_INBOUND);
+        return Translator.FORWARD_INSIDE;
+    }
+
+    /**
+     * A datagram of a protocol masq does not translate (GRE, ESP, SCTP, ...) from or to a 1:1 NAT
+     * host: its address is rewritten (the IP header checksum with it), nothing else, counted as
+     * {@code static.other-protocol}. Such a protocol with a pseudo-header checksum of its own
+     * (DCCP, UDP-Lite) arrives with that checksum wrong. Between two inside hosts by their outside
+     * addresses it is hairpinned as well.
+     */
+    private int otherProtocol(PacketBuffer p, boolean outbound) {
+        byte[] b = p.data;
+        int ip = p.offset;
+        if (Ipv4Header.ttl(b, ip) <= 1) {
+            return gateway.timeExceeded(p, outbound ? config.insideAddress : config.outsideAddress);
+        }
+        int dst = Ipv4Header.destination(b, ip);
+        if (outbound) {
+            Ipv4Header.rewriteSource(b, ip, flows.statics.outsideOf(Ipv4Header.source(b, ip)));
+            if (!flows.statics.isStaticAddress(dst)) {
+                if (dst == config.outsideAddress) {
+                    return drop(Counter.DROP_PROTOCOL);
+                }
+                Ipv4Header.decrementTtl(b, ip);
+                counters.increment(Counter.STATIC_OTHER_PROTOCOL);
+                counters.increment(Counter.FORWARDED_OUTBOUND);
+                return Translator.FORWARD_OUTSIDE;
+            }
+            counters.increment(Counter.HAIRPINNED);
+        }
+        Ipv4Header.rewriteDestination(b, ip, flows.statics.rules().insideOf(dst));
+        Ipv4Header.decrementTtl(b, ip);
+        counters.increment(Counter.STATIC_OTHER_PROTOCOL);
         counters.increment(Counter.FORWARDED_INBOUND);
         return Translator.FORWARD_INSIDE;
     }

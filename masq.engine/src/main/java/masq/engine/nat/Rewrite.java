@@ -16,9 +16,9 @@ final class Rewrite {
     private Rewrite() {
     }
 
-    /** Inside endpoint to gateway endpoint: source address and port (identifier). */
-    static void outbound(byte[] b, int ip, int l4, int proto, Bindings bindings, int binding, int outsideAddress) {
-        Bytes.set32(b, ip + Ipv4Header.OFFSET_SOURCE, outsideAddress);
+    /** Inside endpoint to gateway endpoint (a 1:1 host's own address): source address and port (identifier). */
+    static void outbound(byte[] b, int ip, int l4, int proto, Bindings bindings, int binding) {
+        Bytes.set32(b, ip + Ipv4Header.OFFSET_SOURCE, bindings.outside[binding]);
         Ipv4Header.setChecksum(b, ip, Checksum.adjust(Ipv4Header.checksum(b, ip), bindings.ipDelta[binding]));
         int port = bindings.masqPort[binding];
         int delta = bindings.l4Delta[binding];

@@ -35,6 +35,7 @@ final class Snapshots {
             dto.insideAddress = Ipv4.toString(bindings.insideAddress[b]);
             dto.insidePort = bindings.insidePort[b];
             dto.outsidePort = bindings.masqPort[b];
+            dto.outsideAddress = Ipv4.toString(bindings.outside[b]);
             dto.remoteAddress = Ipv4.toString(sessions.remoteAddress[s]);
             dto.remotePort = sessions.remotePort[s];
             dto.state = proto == Protocols.TCP ? TcpState.name(sessions.tcpState[s]) : dto.protocol.toUpperCase();

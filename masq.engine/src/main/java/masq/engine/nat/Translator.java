@@ -4,15 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
 import java.util.function.IntToLongFunction;
+import masq.api.Ipv4;
 import masq.api.admin.MappingDTO;
 import masq.api.admin.StatsDTO;
 import masq.api.admin.StatusDTO;
 import masq.api.admin.TimeoutsDTO;
-import masq.engine.frag.FragmentTable;
 import masq.engine.packet.Ipv4Header;
 import masq.engine.packet.Malformed;
 import masq.engine.packet.PacketBuffer;
-import masq.engine.packet.TcpHeader;
 import masq.engine.packet.TcpSegmentation;
 
 /**
@@ -47,7 +46,7 @@ public final class Translator {
     private final EngineConfig config;
     private final Counters counters = new Counters();
     private final FlowTable flows;
-    private final FragmentTable fragments;
+    private final Fragments fragments;
     private final GatewayIcmp gateway;
     private final Masquerade masquerade;
     private final UnsendableErrors unsendable;
@@ -62,10 +61,9 @@ public final class Translator {
         this.config = config;
         this.startNanos = startNanos;
         this.flows = new FlowTable(config, counters, 0);
-        this.fragments = new FragmentTable(config.maxFragmentDatagrams, config.maxHeldFragments,
-                config.fragmentTimeoutSeconds);
         this.gateway = new GatewayIcmp(counters);
         this.masquerade = new Masquerade(config, flows, counters, gateway, new IcmpErrors(config, flows, counters));
+        this.fragments = new Fragments(config, flows, counters, masquerade);
         this.unsendable = new UnsendableErrors(config, flows, counters, gateway);
         this.forwarding = new Forwarding(config, flows.bindings);
         setInboundSources(List.of());
@@ -105,8 +103,7 @@ public final class Translator {
                 counters.increment(Counter.HELPER_GENERATED);
                 return REPLY;
             }
-            int e = fragments.pollReleased(out);
-            return e == FragmentTable.NONE ? NOTHING : applyFragment(out, e);
+            return fragments.pollReleased(out);
         } catch (RuntimeException ex) {
             return drop(Counter.DROP_INTERNAL_ERROR);
         }
@@ -200,10 +197,7 @@ public final class Translator {
         flows.advance(now);
         if (now > fragmentsSweptAt) {
             fragmentsSweptAt = now;
-            int dropped = fragments.expire(now);
-            for (int i = 0; i < dropped; i++) {
-                counters.increment(Counter.DROP_FRAGMENT_TIMEOUT);
-            }
+            fragments.expire(now);
             tickHook(now);
         }
     }
@@ -262,6 +256,49 @@ public final class Translator {
             setInboundSources(inboundSources);
         }
         return refused;
+    }
+
+    /**
+     * Replaces the 1:1 static NAT rules with {@code next}, as a whole or not at all: every inside
+     * address must be in the inside networks, every outside address on the outside network and none
+     * of the gateway's own addresses. The sessions of an outside address that no longer belongs to
+     * its host end; a host given a rule keeps its masqueraded sessions until they end, and its new
+     * ones leave from its address. Returns null when applied, else why not.
+     */
+    public String setStaticNat(StaticNat next) {
+        int mask = config.outsidePrefixLength == 0 ? 0 : -1 << (32 - config.outsidePrefixLength);
+        for (StaticNat.Rule r : next.rules()) {
+            String where = r.name() + ": ";
+            if (!config.isInside(r.insideAddress())) {
+                return where + "inside address " + Ipv4.toString(r.insideAddress()) + " is not in inside.networks";
+            }
+            int outside = r.outsideAddress();
+            if ((outside & mask) != (config.outsideAddress & mask) || outside == (config.outsideAddress | ~mask)
+                    || outside == (config.outsideAddress & mask)) {
+                return where + "outside address " + Ipv4.toString(outside) + " is not a host of the outside network "
+                        + config.outsideCidr();
+            }
+            if (outside == config.outsideAddress || outside == config.insideAddress || config.isInside(outside)) {
+                return where + "outside address " + Ipv4.toString(outside) + " is the gateway's own or an inside one";
+            }
+        }
+        flows.statics.set(next);
+        return null;
+    }
+
+    /** The live sessions on 1:1 NAT address {@code address}; a scan of the table, for the console. */
+    public int staticSessions(int address) {
+        return flows.statics.sessions(address);
+    }
+
+    /** The 1:1 static NAT rules in place. */
+    public StaticNat staticNat() {
+        return flows.statics.rules();
+    }
+
+    /** The outside address mapping {@code mapping} (a session number) translates to: the gateway's or its 1:1 host's. */
+    public int outsideAddress(int mapping) {
+        return flows.bindings.outside[flows.sessions.binding[mapping]];
     }
 
     /** The autofw rules in place, with who holds them. */
@@ -396,7 +433,7 @@ public final class Translator {
         if (!config.isInside(Ipv4Header.source(b, ip))) {
             return drop(Counter.DROP_NOT_INSIDE_NETWORK);
         }
-        return fragmentAware(p, true);
+        return fragments.process(p, true);
     }
 
     private int fromOutside(PacketBuffer p) {
@@ -408,13 +445,13 @@ public final class Translator {
             return drop(Counter.DROP_SOURCE_ROUTE);
         }
         int dst = Ipv4Header.destination(p.data, p.offset);
-        if (dst != config.outsideAddress) {
+        if (dst != config.outsideAddress && !flows.statics.isStaticAddress(dst)) {
             return drop(Counter.DROP_NOT_FOR_GATEWAY);
         }
-        if (GatewayIcmp.isEchoRequest(p.data, p.offset)) {
+        if (dst == config.outsideAddress && GatewayIcmp.isEchoRequest(p.data, p.offset)) {
             return gateway.toGateway(p, dst);
         }
-        return fragmentAware(p, false);
+        return fragments.process(p, false);
     }
 
     private int validateIp(PacketBuffer p) {
@@ -429,66 +466,6 @@ public final class Translator {
     private boolean sourceRouteRefused(PacketBuffer p) {
         return !config.passSourceRoute && Ipv4Header.headerLength(p.data, p.offset) > Ipv4Header.MIN_LENGTH
                 && Ipv4Header.sourceRouted(p.data, p.offset);
-    }
-
-    private int fragmentAware(PacketBuffer p, boolean outbound) {
-        byte[] b = p.data;
-        int ip = p.offset;
-        if (!Ipv4Header.isFragment(b, ip)) {
-            return outbound ? masquerade.outbound(p) : masquerade.inbound(p);
-        }
-        int src = Ipv4Header.source(b, ip);
-        int dst = Ipv4Header.destination(b, ip);
-        int proto = Ipv4Header.protocol(b, ip);
-        int id = Ipv4Header.identification(b, ip);
-        int start = Ipv4Header.fragmentOffset(b, ip);
-        if (proto == Ipv4Header.PROTOCOL_TCP && start > 0 && start < TcpHeader.MIN_LENGTH) {
-            // offset 8 or 16: it would rewrite the ports or flags the first fragment was judged by
-            return drop(Counter.DROP_FRAGMENT_OVERLAP);
-        }
-        int e = fragments.cover(src, dst, proto, id, start, start + p.length - Ipv4Header.headerLength(b, ip),
-                flows.now());
-        if (e == FragmentTable.OVERLAP) {
-            return drop(Counter.DROP_FRAGMENT_OVERLAP);
-        }
-        if (e == FragmentTable.FULL) {
-            return drop(Counter.DROP_FRAGMENT_LIMIT);
-        }
-        if (start != 0) {
-            if (fragments.resolved(e)) {
-                return applyFragment(p, e);
-            }
-            if (!fragments.hold(e, b, ip, p.length)) {
-                return drop(Counter.DROP_FRAGMENT_LIMIT);
-            }
-            counters.increment(Counter.FRAGMENTS_HELD);
-            return HELD;
-        }
-        int verdict = outbound ? masquerade.outbound(p) : masquerade.inbound(p);
-        boolean forwarded = verdict == FORWARD_INSIDE || verdict == FORWARD_OUTSIDE;
-        fragments.record(e, forwarded ? verdict : DROP, Ipv4Header.source(b, ip), Ipv4Header.destination(b, ip));
-        return verdict;
-    }
-
-    /** A non-first fragment gets the addresses its first fragment got. */
-    private int applyFragment(PacketBuffer p, int e) {
-        byte[] b = p.data;
-        int ip = p.offset;
-        if (fragments.action(e) == DROP) {
-            return drop(Counter.DROP_FRAGMENT_FIRST_DROPPED);
-        }
-        if (Ipv4Header.ttl(b, ip) <= 1) {
-            return drop(Counter.DROP_TTL_EXPIRED);
-        }
-        if (Ipv4Header.source(b, ip) != fragments.newSource(e)) {
-            Ipv4Header.rewriteSource(b, ip, fragments.newSource(e));
-        }
-        if (Ipv4Header.destination(b, ip) != fragments.newDestination(e)) {
-            Ipv4Header.rewriteDestination(b, ip, fragments.newDestination(e));
-        }
-        Ipv4Header.decrementTtl(b, ip);
-        counters.increment(Counter.FRAGMENTS_TRANSLATED);
-        return fragments.action(e);
     }
 
     private int drop(Counter reason) {

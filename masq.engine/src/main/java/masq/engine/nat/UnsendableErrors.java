@@ -90,12 +90,13 @@ final class UnsendableErrors {
     /** Sent outside as outside address and gateway port: back to the inside endpoint's view. */
     private boolean revertOutbound(byte[] b, int ip, int l4, int length, int proto) {
         boolean icmp = proto == Protocols.ICMP;
-        if (Ipv4Header.source(b, ip) != config.outsideAddress
+        int source = Ipv4Header.source(b, ip);
+        if (!flows.statics.isOutsideAddress(source)
                 || (icmp && !IcmpHeader.isQueryRequest(IcmpHeader.type(b, l4)))) {
             return false;
         }
         Bindings bindings = flows.bindings;
-        int s = flows.sessionOnPort(proto, icmp ? IcmpHeader.identifier(b, l4) : Bytes.get16(b, l4),
+        int s = flows.statics.sessionAt(proto, source, icmp ? IcmpHeader.identifier(b, l4) : Bytes.get16(b, l4),
                 Ipv4Header.destination(b, ip), icmp ? 0 : Bytes.get16(b, l4 + 2));
         if (s == Sessions.NONE) {
             return false;
@@ -112,7 +113,7 @@ final class UnsendableErrors {
     private boolean revertInbound(byte[] b, int ip, int l4, int length, int proto) {
         boolean icmp = proto == Protocols.ICMP;
         int source = Ipv4Header.source(b, ip);
-        if (source == config.outsideAddress || (icmp && !IcmpHeader.isQueryReply(IcmpHeader.type(b, l4)))) {
+        if (flows.statics.isOutsideAddress(source) || (icmp && !IcmpHeader.isQueryReply(IcmpHeader.type(b, l4)))) {
             return false;
         }
         Bindings bindings = flows.bindings;
@@ -122,7 +123,7 @@ final class UnsendableErrors {
             return false;
         }
         int binding = flows.sessions.binding[s];
-        Ipv4Header.rewriteDestination(b, ip, config.outsideAddress);
+        Ipv4Header.rewriteDestination(b, ip, bindings.outside[binding]);
         setPort(b, l4, proto, TcpHeader.OFFSET_DESTINATION_PORT, bindings.masqPort[binding],
                 bindings.l4Delta[binding]);
         restore(s, proto, false, b, ip, l4, length);

@@ -56,6 +56,14 @@ public final class PacketBuilder {
         return t;
     }
 
+    /** A datagram of another protocol (GRE, ESP, ...): its payload is the whole transport part. */
+    public static PacketBuilder other(int protocol, String src, String dst) {
+        PacketBuilder p = new PacketBuilder(protocol);
+        p.source = ip(src);
+        p.destination = ip(dst);
+        return p;
+    }
+
     /** An ICMP message; {@code rest} is the second 32-bit word (identifier and sequence for queries). */
     public static PacketBuilder icmp(String src, String dst, int type, int code, int rest) {
         PacketBuilder p = new PacketBuilder(Ipv4Header.PROTOCOL_ICMP);
@@ -184,7 +192,7 @@ public final class PacketBuilder {
                 Bytes.set16(t, 16, Checksum.compute(t, 0, t.length, Checksum.pseudoHeader(source, destination, 6, t.length)));
                 return t;
             }
-            default: {
+            case Ipv4Header.PROTOCOL_ICMP: {
                 byte[] m = new byte[8 + payload.length];
                 m[0] = (byte) icmpType;
                 m[1] = (byte) icmpCode;
@@ -193,6 +201,8 @@ public final class PacketBuilder {
                 Bytes.set16(m, 2, Checksum.compute(m, 0, m.length, 0));
                 return m;
             }
+            default:
+                return payload.clone();
         }
     }
 

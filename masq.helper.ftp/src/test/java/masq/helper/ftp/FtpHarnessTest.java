@@ -61,4 +61,36 @@ class FtpHarnessTest {
         assertEquals(CLIENT, Packets.destination(syn.output()));
         assertEquals(8 * 256 + 50, Packets.destinationPort(syn.output()));
     }
+
+    /**
+     * Issue 14: a client on a 1:1 NAT host (masq.static): its PORT and EPRT name the host's own outside
+     * address and its own port, with nothing to expect (every port of the address is open); the data
+     * connection reaches the host; the hostile PORTs are refused as for masquerading.
+     */
+    @Test
+    void aOneToOneHostsPortNamesItsOwnAddressAndPort() {
+        HelperHarness ftp = HelperHarness.builder().helper(new FtpHelper(), "ftp", "tcp", 21).build();
+        ftp.staticNat(CLIENT, "203.0.113.50");
+        ftp.outbound(Packets.tcp(CLIENT, 1025, SERVER, 21).flags(Packets.SYN).seq(999).build());
+        HelperStep port = ftp.outbound(Packets.tcp(CLIENT, 1025, SERVER, 21).seq(1000).ack(1)
+                .payload("PORT 192,168,0,2,4,2\r\n").build());
+        assertEquals("PORT 203,0,113,50,4,2\r\n", port.outputText());
+        assertEquals("203.0.113.50", Packets.source(port.output()));
+        assertEquals(0, port.newExpectations().size(), "nothing to open on a 1:1 address");
+        assertEquals(1L, ftp.counter("expect.static"));
+        HelperStep syn = ftp.inbound(Packets.tcp(SERVER, 20, "203.0.113.50", 1026).flags(Packets.SYN).build());
+        assertEquals(CLIENT, Packets.destination(syn.output()));
+        assertEquals(1026, Packets.destinationPort(syn.output()));
+        HelperStep eprt = ftp.outbound(Packets.tcp(CLIENT, 1025, SERVER, 21).seq(1022).ack(1)
+                .payload("EPRT |1|192.168.0.2|40000|\r\n").build());
+        assertEquals("EPRT |1|203.0.113.50|40000|\r\n", eprt.outputText());
+        String forged = "PORT 192,168,0,3,4,2\r\n";
+        HelperStep other = ftp.outbound(Packets.tcp(CLIENT, 1025, SERVER, 21).seq(1050).ack(1)
+                .payload(forged).build());
+        assertEquals(forged, other.outputText(), "another host's address is left alone");
+        HelperStep low = ftp.outbound(Packets.tcp(CLIENT, 1025, SERVER, 21).seq(1050 + forged.length()).ack(1)
+                .payload("PORT 192,168,0,2,0,21\r\n").build());
+        assertEquals("PORT 192,168,0,2,0,21\r\n", low.outputText());
+        assertEquals(2, ftp.refusals("ftp").size(), ftp.refusals("ftp").toString());
+    }
 }

@@ -175,6 +175,12 @@ public final class EthernetGateway implements GatewayLink {
     }
 
     @Override
+    public boolean setOutsideAliases(int[] addresses) {
+        sides[OUTSIDE].setAliases(addresses);
+        return true;
+    }
+
+    @Override
     public List<ArpEntryDTO> arp() {
         List<ArpEntryDTO> out = new ArrayList<>();
         for (int s = 0; s < 2; s++) {

@@ -18,6 +18,8 @@ public final class EthernetSide {
     final FrameLink link;
     final long ourMac;
     final int address;
+    /** {@link #setAliases}; few, so a scan finds one. */
+    private int[] aliases = new int[0];
     final int netmask;
     /** The next hop for destinations off this side's subnet, 0 for none (then they go direct). */
     final int gateway;
@@ -122,7 +124,7 @@ public final class EthernetSide {
             return;
         }
         int senderIp = Arp.senderIp(f, a);
-        if (senderIp == address) {
+        if (senderIp == address || isAlias(senderIp)) {
             count(LinkCounter.ARP_CONFLICT);
             return;
         }
@@ -132,7 +134,8 @@ public final class EthernetSide {
         if (i >= 0) {
             learn(i, senderMac, now);
         }
-        if (Arp.targetIp(f, a) != address) {
+        int target = Arp.targetIp(f, a);
+        if (target != address && !isAlias(target)) {
             count(LinkCounter.ARP_NOT_FOR_US);
             return;
         }
@@ -145,7 +148,7 @@ public final class EthernetSide {
             count(LinkCounter.ARP_UNSOLICITED);
         }
         if (op == Arp.OP_REQUEST) {
-            sendArp(Arp.OP_REPLY, senderMac, senderMac, senderIp);
+            sendArp(Arp.OP_REPLY, senderMac, target, senderMac, senderIp);
             count(LinkCounter.ARP_REPLIES_SENT);
         }
     }
@@ -186,7 +189,7 @@ public final class EthernetSide {
         if (i >= 0 && cache.state(i) == ArpCache.REACHABLE) {
             if (now - cache.deadline(i) < 0) {
                 if (cache.takeRefresh(i, now)) {
-                    sendArp(Arp.OP_REQUEST, cache.mac(i), 0, nextHop);
+                    sendArp(Arp.OP_REQUEST, cache.mac(i), address, 0, nextHop);
                     count(LinkCounter.ARP_REQUESTS_SENT);
                 }
                 return transmit(b, off, len, cache.mac(i));
@@ -266,19 +269,47 @@ public final class EthernetSide {
 
     private void request(int i, long now) {
         cache.requested(i, now);
-        sendArp(Arp.OP_REQUEST, Ethernet.BROADCAST, 0, cache.address(i));
+        sendArp(Arp.OP_REQUEST, Ethernet.BROADCAST, address, 0, cache.address(i));
         count(LinkCounter.ARP_REQUESTS_SENT);
     }
 
     /** Announces the gateway's address (RFC 5227 2.3: a request with sender and target our address). */
     public void announce() {
-        sendArp(Arp.OP_REQUEST, Ethernet.BROADCAST, 0, address);
+        sendArp(Arp.OP_REQUEST, Ethernet.BROADCAST, address, 0, address);
         count(LinkCounter.ARP_REQUESTS_SENT);
     }
 
-    private void sendArp(int op, long frameDestination, long targetMac, int targetIp) {
+    /**
+     * The further addresses this side owns (1:1 NAT hosts' on the outside): ARP for them is answered
+     * as for {@link #address}, and each one not owned before is announced.
+     */
+    public void setAliases(int[] addresses) {
+        int[] before = aliases;
+        aliases = addresses.clone();
+        for (int alias : aliases) {
+            if (!contains(before, alias)) {
+                sendArp(Arp.OP_REQUEST, Ethernet.BROADCAST, alias, 0, alias);
+                count(LinkCounter.ARP_REQUESTS_SENT);
+            }
+        }
+    }
+
+    private boolean isAlias(int ip) {
+        return aliases.length != 0 && contains(aliases, ip);
+    }
+
+    private static boolean contains(int[] addresses, int ip) {
+        for (int a : addresses) {
+            if (a == ip) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void sendArp(int op, long frameDestination, int senderIp, long targetMac, int targetIp) {
         Ethernet.setHeader(tx, 0, frameDestination, ourMac, Ethernet.TYPE_ARP);
-        Arp.write(tx, Ethernet.HEADER_LENGTH, op, ourMac, address, targetMac, targetIp);
+        Arp.write(tx, Ethernet.HEADER_LENGTH, op, ourMac, senderIp, targetMac, targetIp);
         sendFrame(ARP_FRAME_LENGTH);
     }
 

@@ -202,4 +202,37 @@ class ArpResponderTest {
             }
         }
     }
+
+    @Test
+    void answersForOneToOneAddressesOnTheOutsideOnlyAfterBeingGivenThem() {
+        int alias = Ipv4.parse("203.0.113.50");
+        byte[] ask = arp(Ethernet.BROADCAST, ROUTER_MAC, Arp.OP_REQUEST, ROUTER_MAC, ROUTER, 0, alias);
+        assertTrue(deliver(out, ask).isEmpty(), "not ours yet");
+        out.take();
+        assertTrue(gw.setOutsideAliases(new int[] {alias}));
+        List<byte[]> announced = out.take();
+        assertEquals(1, announced.size());
+        assertArrayEquals(arpPadded(Ethernet.BROADCAST, GW_OUT_MAC, Arp.OP_REQUEST, GW_OUT_MAC, alias, 0, alias),
+                announced.get(0), "a new address is announced with gratuitous ARP");
+        List<byte[]> sent = deliver(out, ask);
+        assertEquals(1, sent.size());
+        assertArrayEquals(arpPadded(ROUTER_MAC, GW_OUT_MAC, Arp.OP_REPLY, GW_OUT_MAC, alias, ROUTER_MAC, ROUTER),
+                sent.get(0), "the reply gives the 1:1 address as the sender's");
+        assertTrue(gw.setOutsideAliases(new int[] {alias}));
+        assertTrue(out.take().isEmpty(), "an address owned already is not announced again");
+        assertTrue(deliver(in, arp(Ethernet.BROADCAST, A_MAC, Arp.OP_REQUEST, A_MAC, A, 0, alias)).isEmpty(),
+                "the inside does not get answers for outside addresses");
+        assertTrue(gw.setOutsideAliases(new int[0]));
+        assertTrue(deliver(out, ask).isEmpty(), "given back, it is not answered any more");
+    }
+
+    @Test
+    void aNeighbourClaimingAOneToOneAddressIsAConflictNotLearned() {
+        int alias = Ipv4.parse("203.0.113.50");
+        gw.setOutsideAliases(new int[] {alias});
+        long before = count(GatewayLink.OUTSIDE, LinkCounter.ARP_CONFLICT);
+        assertTrue(deliver(out, arp(Ethernet.BROADCAST, B_MAC, Arp.OP_REQUEST, B_MAC, alias, 0, GW_OUT)).isEmpty());
+        assertEquals(before + 1, count(GatewayLink.OUTSIDE, LinkCounter.ARP_CONFLICT));
+        assertEquals(-1, gw.side(GatewayLink.OUTSIDE).cache.find(alias));
+    }
 }
