@@ -153,11 +153,9 @@ final class InboundConfigs implements GatewayForwards {
             StaticNat next = StaticNat.of(list);
             refused = engine.call(t -> t.setStaticNat(next));
         } catch (IllegalArgumentException e) {
-            refused = e.getMessage() + "; the 1:1 NAT rules stay as they were";
+            refused = e.getMessage();
         }
-        if (refused != null && !refused.endsWith("as they were")) {
-            refused += "; the 1:1 NAT rules stay as they were";
-        }
+        refused = refused == null ? null : refused + "; the 1:1 NAT rules stay as they were";
         staticRefused = refused;
         report(StaticNatConfig.FACTORY_PID, refused, list.size() + " 1:1 NAT hosts");
     }

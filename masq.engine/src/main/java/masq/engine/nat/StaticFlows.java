@@ -52,17 +52,17 @@ final class StaticFlows {
 
     /** The outside address of inside host {@code inside}, or 0 when it is masqueraded. */
     int outsideOf(int inside) {
-        return rules.isEmpty() ? 0 : rules.outsideOf(inside);
+        return rules.outsideOf(inside);
     }
 
     /** True if {@code address} is the gateway's outside address or a 1:1 NAT host's. */
     boolean isOutsideAddress(int address) {
-        return address == config.outsideAddress || (!rules.isEmpty() && rules.insideOf(address) != 0);
+        return address == config.outsideAddress || rules.insideOf(address) != 0;
     }
 
     /** True if {@code address} is a 1:1 NAT host's outside address. */
     boolean isStaticAddress(int address) {
-        return !rules.isEmpty() && rules.insideOf(address) != 0;
+        return rules.insideOf(address) != 0;
     }
 
     /**
@@ -133,7 +133,7 @@ final class StaticFlows {
         if (address == config.outsideAddress) {
             return flows.sessionOnPort(proto, port, remoteAddress, remotePort);
         }
-        int inside = rules.isEmpty() ? 0 : rules.insideOf(address);
+        int inside = rules.insideOf(address);
         Bindings bindings = flows.bindings;
         int b = inside == 0 ? Bindings.NONE : bindings.findInside(proto, inside, port);
         return b == Bindings.NONE || bindings.outside[b] != address ? FlowTable.NONE
