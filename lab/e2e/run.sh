@@ -29,6 +29,7 @@ TESTS=(
     quake_netquake_connect quakeworld_connect quake_helper_under_port_dependent_mapping
     game_port_two_hosts game_port_sequential
     portfw_to_inside_nginx portfw_weights_split_connections portfw_ftp_server_inside autofw_directplay
+    static_nat_host_every_port
     x11_client_inside_to_display_outside x11_remote_client_to_inside_display
     second_gateway_refused live_change_to_unusable_interfaces_refused dhcp_outside_address
     checksums_and_super_frames
@@ -763,6 +764,8 @@ t_rtsp_helper_hot_swap() {
 . "$LAB_DIR/e2e/games.sh"
 # shellcheck source=portfw.sh
 . "$LAB_DIR/e2e/portfw.sh"
+# shellcheck source=static.sh
+. "$LAB_DIR/e2e/static.sh"
 # shellcheck source=x11.sh
 . "$LAB_DIR/e2e/x11.sh"
 # shellcheck source=dhcp.sh
