@@ -51,6 +51,19 @@ public interface ExpectationBuilder {
     /** Sets the lifetime in seconds. Default: the helper's {@link MasqHelper#EXPECT_TIMEOUT_SECONDS}. */
     ExpectationBuilder timeoutSeconds(int seconds);
 
+    /**
+     * Makes the expectation match every connection to its gateway port, not only the first, for as
+     * long as its master lives: a client's listening port that it announced for its whole session
+     * and that any number of peers may open, as an ICQ client's direct-connection port. The gateway
+     * port is held as a port forward holds one (no outbound mapping gets it); each connection is a
+     * child of the master; the timeout is not used, the expectation ends with its master or when
+     * the helper is withdrawn. Only for an expectation from the outside with {@link PortPolicy#ANY}
+     * or {@link PortPolicy#SAME_AS_INSIDE_IF_FREE}; {@link #register()} refuses it otherwise.
+     *
+     * @since 1.3
+     */
+    ExpectationBuilder repeating();
+
     /** Attaches the named helper to the child connection. Default: no helper. */
     ExpectationBuilder childHelper(String helperName);
 

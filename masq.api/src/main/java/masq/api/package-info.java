@@ -16,7 +16,7 @@
  * {@code int}s from 0 to 65535.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package masq.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -20,6 +20,6 @@ public class ExpectationDTO extends DTO {
     public long masterId;
     /** The helper that registered it. */
     public String helper;
-    /** Seconds until it is dropped unused. */
+    /** Seconds until it is dropped unused; -1 for a repeating one, which lasts as long as its master. */
     public long secondsLeft;
 }

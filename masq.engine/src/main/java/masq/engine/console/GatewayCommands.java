@@ -170,7 +170,7 @@ public final class GatewayCommands {
         for (ExpectationDTO e : gateway().expectations()) {
             table.row(e.transport, e.remoteAddress + ":" + (e.remotePort == 0 ? "*" : e.remotePort),
                     e.gatewayPort == 0 ? "-" : e.gatewayPort, e.insideAddress + ":" + e.insidePort, e.masterId,
-                    e.helper, e.secondsLeft + " s");
+                    e.helper, e.secondsLeft < 0 ? "with master" : e.secondsLeft + " s");
         }
         return table;
     }

@@ -24,6 +24,8 @@ final class Expectation {
     /** The inside port (the first of a pair); 0 for any, from the inside only. */
     int insidePort;
     boolean fromInside;
+    /** Matches every connection to its port while its master lives; the port is held as a forward's. */
+    boolean repeating;
     int masterSlot;
     long masterId;
     ActiveHelper helper;

@@ -24,6 +24,7 @@ final class ExpectationRequest implements ExpectationBuilder {
     /** 0 until set (any, from the inside); -1 once set out of range. */
     int insidePort;
     boolean fromInside;
+    boolean repeating;
     PortPolicy policy;
     int timeoutSeconds;
     String childHelper;
@@ -45,6 +46,7 @@ final class ExpectationRequest implements ExpectationBuilder {
         insideAddress = flow == null ? 0 : flow.insideAddress;
         insidePort = 0;
         fromInside = false;
+        repeating = false;
         policy = PortPolicy.ANY;
         timeoutSeconds = by == null ? 0 : by.entry.expectTimeoutSeconds();
         childHelper = null;
@@ -70,6 +72,9 @@ final class ExpectationRequest implements ExpectationBuilder {
         }
         if (!fromInside && (insidePort == 0 || (policy == PortPolicy.EVEN_PAIR && insidePort == MAX_PORT))) {
             return "an expectation from the outside needs an inside port";
+        }
+        if (repeating && (fromInside || (policy != PortPolicy.ANY && policy != PortPolicy.SAME_AS_INSIDE_IF_FREE))) {
+            return "a repeating expectation is from the outside, with port policy ANY or SAME_AS_INSIDE_IF_FREE";
         }
         if (timeoutSeconds < 1 || timeoutSeconds > Expectations.MAX_TIMEOUT_SECONDS) {
             return "timeout " + timeoutSeconds + " s is not 1-" + Expectations.MAX_TIMEOUT_SECONDS;
@@ -130,6 +135,12 @@ final class ExpectationRequest implements ExpectationBuilder {
     @Override
     public ExpectationBuilder fromInside() {
         fromInside = true;
+        return this;
+    }
+
+    @Override
+    public ExpectationBuilder repeating() {
+        repeating = true;
         return this;
     }
 

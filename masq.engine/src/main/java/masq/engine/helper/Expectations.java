@@ -24,6 +24,8 @@ import masq.engine.nat.Translator;
  * reserved in the translator's allocator until a connection takes it, it expires, or it is purged;
  * an index by gateway port makes the inbound-miss test one array read. Expectations from the
  * inside (passive FTP) hold no port and are matched when the inside host opens the connection.
+ * A repeating one (ICQ's listening port) matches every connection to its port while its master
+ * lives, the port held as a port forward's ({@link Translator#holdPort}).
  *
  * <p>As an {@link InboundSource}, {@link #offer} answers for the first packet of an expected
  * connection from the outside; the mapping the translator then creates is confirmed through
@@ -106,11 +108,15 @@ public final class Expectations implements InboundSource {
             }
         }
         Expectation e = fill(slot, r, port);
+        if (e.repeating) {
+            translator.holdPort(protocol, port);
+        }
         counters.increment(Counter.EXPECT_CREATED);
         created.info(LOG, "expectation: {} from {}:{} to gateway port {} for {}:{}, {} s, helper {}, master {}",
                 r.transport.label(), e.anyRemoteAddress ? "*" : Ipv4.toString(e.remoteAddress),
                 e.remotePort == 0 ? "*" : e.remotePort, e.fromInside ? "(inside)" : port,
-                Ipv4.toString(e.insideAddress), e.insidePort == 0 ? "*" : e.insidePort, r.timeoutSeconds,
+                Ipv4.toString(e.insideAddress), e.insidePort == 0 ? "*" : e.insidePort,
+                e.repeating ? "repeating, its master's" : r.timeoutSeconds,
                 r.helper.name, master);
         return port;
     }
@@ -156,6 +162,7 @@ public final class Expectations implements InboundSource {
         e.remoteAddress = r.remoteAddress;
         e.remotePort = r.remotePort;
         e.fromInside = r.fromInside;
+        e.repeating = r.repeating;
         e.pair = r.policy == PortPolicy.EVEN_PAIR && !r.fromInside;
         e.mastersPort = r.policy == PortPolicy.MASTER;
         e.gatewayPort = port;
@@ -166,7 +173,7 @@ public final class Expectations implements InboundSource {
         e.masterId = r.master.id;
         e.helper = r.helper;
         e.childHelper = r.childHelper;
-        e.expiresAt = now + r.timeoutSeconds;
+        e.expiresAt = r.repeating ? Integer.MAX_VALUE : now + r.timeoutSeconds;
         e.order = nextOrder++;
         for (int i = 0; i < e.ports(); i++) {
             byPort[row(e.protocol)][port + i] = slot;
@@ -236,10 +243,13 @@ public final class Expectations implements InboundSource {
             return null;
         }
         Expectation e = table[slot];
+        counters.increment(Counter.EXPECT_MATCHED);
+        if (e.repeating) {
+            return e; // it stays for the next connection; the port is held until it ends
+        }
         int index = gatewayPort - e.gatewayPort;
         e.matched |= 1 << index;
         byPort[row(protocol)][gatewayPort] = NONE;
-        counters.increment(Counter.EXPECT_MATCHED);
         if (!e.waiting(0) && !e.waiting(1)) {
             free(e);
         }
@@ -333,11 +343,18 @@ public final class Expectations implements InboundSource {
         dto.insidePort = e.insidePort;
         dto.masterId = e.masterId;
         dto.helper = e.helper.name;
-        dto.secondsLeft = Math.max(0, e.expiresAt - now);
+        dto.secondsLeft = e.repeating ? -1 : Math.max(0, e.expiresAt - now);
         return dto;
     }
 
     private void remove(Expectation e, Counter why) {
+        if (e.repeating) {
+            byPort[row(e.protocol)][e.gatewayPort] = NONE;
+            translator.releaseHeldPort(e.protocol, e.gatewayPort); // its connections keep it until they end
+            counters.increment(why);
+            free(e);
+            return;
+        }
         for (int i = 0; i < e.ports(); i++) {
             if (e.waiting(i)) {
                 byPort[row(e.protocol)][e.gatewayPort + i] = NONE;

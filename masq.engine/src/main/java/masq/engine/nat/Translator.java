@@ -347,6 +347,25 @@ public final class Translator {
         return proto < 0 ? -1 : flows.bindings.reservePortPair(proto);
     }
 
+    /**
+     * Holds a port {@link #reservePortFor} gave, as a port forward holds its ports, for a repeating
+     * expectation: no outbound mapping gets it, and each connection let in on it shares it.
+     */
+    public void holdPort(int protocol, int port) {
+        int proto = Protocols.index(protocol);
+        if (proto >= 0) {
+            flows.bindings.reserveForward(proto, port);
+        }
+    }
+
+    /** Gives back a port of {@link #holdPort}; the mappings on it keep it until they end. */
+    public void releaseHeldPort(int protocol, int port) {
+        int proto = Protocols.index(protocol);
+        if (proto >= 0) {
+            flows.bindings.releaseForward(proto, port);
+        }
+    }
+
     /** Returns a port from {@link #reservePort} that no mapping took. */
     public void releasePort(int protocol, int port) {
         int proto = Protocols.index(protocol);
