@@ -142,10 +142,10 @@ public class HelperRegistryInFelixTest {
 
         assertEquals("the bundle itself is fine", Bundle.ACTIVE, rivals.getState());
         assertEquals("a helper that cannot activate is never in the registry", null, helper("broken"));
-        assertEquals("the runtime's helpers (cuseeme, ftp, irc, quake, raudio, vdolive) and the rival", 7, helpers.helpers().size());
+        assertEquals("the runtime's helpers (cuseeme, ftp, icq, irc, oscar, quake, raudio, vdolive) and the rival", 9, helpers.helpers().size());
         rivals.uninstall();
         assertEquals("active", helper("ftp").state);
-        assertEquals("the runtime's helpers: cuseeme, ftp, irc, quake, raudio, vdolive", 6, helpers.helpers().size());
+        assertEquals("the runtime's helpers: cuseeme, ftp, icq, irc, oscar, quake, raudio, vdolive", 8, helpers.helpers().size());
     }
 
     @Test
@@ -195,12 +195,14 @@ public class HelperRegistryInFelixTest {
         assertTrue(text, lines[0].matches("NAME +BUNDLE +VERSION +TRANSPORT +PORTS +FLOWS +STATE"));
         assertTrue(text, lines[1].matches("cuseeme +\\d+ masq\\.helper\\.cuseeme +0\\.1\\.0\\.SNAPSHOT +udp +7648 +0 +active"));
         assertTrue(text, lines[2].matches("ftp +\\d+ masq\\.helper\\.ftp +0\\.1\\.0\\.SNAPSHOT +tcp +21 +0 +active"));
-        assertTrue(text, lines[3].matches("irc +\\d+ masq\\.helper\\.irc +0\\.1\\.0\\.SNAPSHOT +tcp"
+        assertTrue(text, lines[3].matches("icq +\\d+ masq\\.helper\\.icq +0\\.1\\.0\\.SNAPSHOT +udp +4000 +0 +active"));
+        assertTrue(text, lines[4].matches("irc +\\d+ masq\\.helper\\.irc +0\\.1\\.0\\.SNAPSHOT +tcp"
                 + " +6660,6661,6662,6663,6664,6665,6666,6667,6668,6669 +0 +active"));
-        assertTrue(text, lines[4].matches("quake +\\d+ masq\\.helper\\.quake +0\\.1\\.0\\.SNAPSHOT +udp +26000 +0 +active"));
-        assertTrue(text, lines[5].matches("raudio +\\d+ masq\\.helper\\.raudio +0\\.1\\.0\\.SNAPSHOT +tcp +554,7070 +0 +active"));
-        assertTrue(text, lines[6].matches("vdolive +\\d+ masq\\.helper\\.vdolive +0\\.1\\.0\\.SNAPSHOT +tcp +7000 +0 +active"));
-        assertEquals(text, 7, lines.length);
+        assertTrue(text, lines[5].matches("oscar +\\d+ masq\\.helper\\.icq +0\\.1\\.0\\.SNAPSHOT +tcp +5190 +0 +active"));
+        assertTrue(text, lines[6].matches("quake +\\d+ masq\\.helper\\.quake +0\\.1\\.0\\.SNAPSHOT +udp +26000 +0 +active"));
+        assertTrue(text, lines[7].matches("raudio +\\d+ masq\\.helper\\.raudio +0\\.1\\.0\\.SNAPSHOT +tcp +554,7070 +0 +active"));
+        assertTrue(text, lines[8].matches("vdolive +\\d+ masq\\.helper\\.vdolive +0\\.1\\.0\\.SNAPSHOT +tcp +7000 +0 +active"));
+        assertEquals(text, 9, lines.length);
     }
 
     private HelperDTO helper(String name) {
