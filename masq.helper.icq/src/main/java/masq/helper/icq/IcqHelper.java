@@ -83,12 +83,12 @@ public final class IcqHelper implements MasqHelper {
             return Verdict.ACCEPT;
         }
         if (V5Crypt.u16le(work, COMMAND) == LOGIN) {
-            login(context, length, (int) cs, payload, offset);
+            login(context, length, (int) cs);
         }
         return Verdict.ACCEPT;
     }
 
-    private void login(HelperContext context, int length, int cs, byte[] payload, int offset) {
+    private void login(HelperContext context, int length, int cs) {
         int passwordLength = V5Crypt.u16le(work, PASSWORD_LENGTH);
         int address = PASSWORD + passwordLength + ADDRESS_AFTER_PASSWORD;
         if (PASSWORD + passwordLength + MODE_AFTER_PASSWORD + 1 > length) {

@@ -1,0 +1,24 @@
+package masq.helper.cuseeme;
+
+import org.junit.jupiter.api.Test;
+
+import masq.api.Direction;
+import masq.api.Ipv4;
+import masq.testkit.HelperConformance;
+import masq.testkit.HelperHarness;
+
+/** The CU-SeeMe helper against masq.testkit's helper contract: conference headers both ways, damaged. */
+class CuSeeMeConformanceTest {
+    @Test
+    void keepsTheHelperContract() {
+        int client = Ipv4.parse(HelperConformance.CLIENT);
+        int gateway = Ipv4.parse("203.0.113.1");
+        HelperConformance.Report report = HelperConformance.of(new CuSeeMeHelper(),
+                HelperHarness.properties("cuseeme", "udp", 7648))
+                .sample(Direction.OUTBOUND, CuSeeMeHelperTest.header(0, client, 257, 0).array())
+                .sample(Direction.INBOUND, CuSeeMeHelperTest.openContinue(2, gateway, client).array())
+                .run();
+        System.out.println("cuseeme conformance: " + report.executions() + " executions");
+        report.assertConforms();
+    }
+}

@@ -1,0 +1,27 @@
+package masq.helper.raudio;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import masq.api.Direction;
+import masq.api.MasqHelper;
+import masq.testkit.HelperConformance;
+import masq.testkit.HelperHarness;
+
+/** The RealAudio helper against masq.testkit's helper contract: an RTSP SETUP and a PNA hello, damaged. */
+class RaudioConformanceTest {
+    @Test
+    void keepsTheHelperContract() {
+        Map<String, Object> p = new HashMap<>(HelperHarness.properties("raudio", "tcp", 554, 7070));
+        p.put(MasqHelper.MAX_EXPECTED, RaudioHelper.MAX_STREAMS);
+        HelperConformance.Report report = HelperConformance.of(new RaudioHelper(), p)
+                .sample(Direction.OUTBOUND, "SETUP rtsp://198.51.100.5/tone/trackID=0 RTSP/1.0\r\nCSeq: 3\r\n"
+                        + "Transport: RTP/AVP;unicast;client_port=5004-5005\r\n\r\n")
+                .sample(Direction.OUTBOUND, PnaTest.VECTOR)
+                .run();
+        System.out.println("raudio conformance: " + report.executions() + " executions");
+        report.assertConforms();
+    }
+}
