@@ -26,7 +26,7 @@ TESTS=(
     rtsp_udp_two_hosts rtsp_helper_hot_swap
     cuseeme_conference cuseeme_helper_hot_swap vdolive_video_two_hosts vdolive_helper_hot_swap
     pna_audio_two_hosts pna_helper_hot_swap
-    icq_v5_direct_connections oscar_dc_and_rendezvous icq_helper_hot_swap
+    icq_v5_direct_connections oscar_dc_and_rendezvous icq_helper_hot_swap helper_from_template
     quake_netquake_connect quakeworld_connect quake_helper_under_port_dependent_mapping
     game_port_two_hosts game_port_sequential
     portfw_to_inside_nginx portfw_weights_split_connections portfw_ftp_server_inside autofw_directplay
@@ -759,6 +759,8 @@ t_rtsp_helper_hot_swap() {
 . "$LAB_DIR/e2e/conference.sh"
 # shellcheck source=icq.sh
 . "$LAB_DIR/e2e/icq.sh"
+# shellcheck source=sdk.sh
+. "$LAB_DIR/e2e/sdk.sh"
 # shellcheck source=quake.sh
 . "$LAB_DIR/e2e/quake.sh"
 # shellcheck source=operator.sh
