@@ -4,9 +4,10 @@
 
 LISTEN_PEER="$LAB_DIR/e2e/listen_peer.py"
 
-# ./masq new-helper makes a project in a temporary directory, Maven builds it offline against the
-# masq jars in the local repository only (its tests run), and the bundle is installed in the
-# running gateway: masq:helpers lists it, and A-box's "LISTEN" line to the server outside is
+# ./masq new-helper makes a project in a temporary directory, the complete helper and test of
+# docs/writing-a-helper.md are added to it, Maven builds it offline against the masq jars in the
+# local repository only (all their tests run), and the bundle is installed in the
+# running gateway: masq:helpers lists both helpers, and A-box's "LISTEN" line to the server outside is
 # rewritten to the gateway's address and a gateway port, through which the server reaches A-box.
 # Uninstalled afterwards, the helper is gone and the same line leaves as A-box wrote it.
 t_helper_from_template() {
@@ -17,6 +18,10 @@ t_helper_from_template() {
     PEER_PID=""
     "$LAB_DIR/../masq" new-helper lab-listen --port 9100 --dir "$dir" >"$TMP/new-helper.log" 2>&1 ||
         fail "./masq new-helper: $(tail -n 1 "$TMP/new-helper.log")"
+    local blocks
+    blocks=$("$LAB_DIR/e2e/guide_blocks.sh" "$LAB_DIR/../docs/writing-a-helper.md" "$dir") ||
+        fail "the guide's code blocks could not be extracted"
+    [ "$blocks" -ge 2 ] || fail "docs/writing-a-helper.md gave $blocks code files, not its helper and its test"
     (cd "$dir" && timeout 300 mvn -o -B -q package) >"$TMP/helper-build.log" 2>&1 ||
         fail "the generated helper did not build: $(grep -E 'ERROR|FAIL' "$TMP/helper-build.log" | head -n 3 | paste -sd';')"
     jar=$(ls "$dir"/target/masq-helper-lab-listen-*.jar)
@@ -31,6 +36,7 @@ t_helper_from_template() {
         sleep 0.5
     done
     console masq:helpers | grep -q "^lab-listen  *$id .* active\$" || fail "masq:helpers: $(console masq:helpers | paste -sd';')"
+    console masq:helpers | grep -q "^lobby  *$id .* active\$" || fail "the guide's helper is not listed: $(console masq:helpers | paste -sd';')"
     peer_start listen "$LISTEN_PEER" server "$OUTSIDE" 9100 30
     nsx abox timeout 15 /usr/bin/python3 "$LISTEN_PEER" client "$OUTSIDE" 9100 "$(fresh_port)" >"$TMP/listen.out" 2>&1 || rc=$?
     [ "$rc" -eq 0 ] || fail "A-box was not reached: $(cat "$TMP/listen.out"); server: $(paste -sd';' "$TMP/listen.log")"
@@ -39,6 +45,6 @@ t_helper_from_template() {
     ! console masq:helpers | grep -q "^lab-listen " || fail "masq:helpers still lists lab-listen"
     nsx abox timeout 15 /usr/bin/python3 "$LISTEN_PEER" client "$OUTSIDE" 9100 "$(fresh_port)" >"$TMP/listen-none.out" 2>&1 || true
     grep -q "^told ${HOST_ADDR[abox]}:" "$TMP/listen.log" || fail "without the helper the server was told: $(grep '^told' "$TMP/listen.log" | tail -n 1)"
-    echo "built $(basename "$jar") offline; bundle $id: $(grep -E '^(told|reached)' "$TMP/listen.log" | head -n 2 | paste -sd';'); A-box: $(cat "$TMP/listen.out");" \
+    echo "built $(basename "$jar") offline with the guide's $blocks files ($(grep -ho 'Tests run: [0-9]*' "$dir"/target/surefire-reports/*.txt | awk '{n += $3} END {print n}') tests); bundle $id: $(grep -E '^(told|reached)' "$TMP/listen.log" | head -n 2 | paste -sd';'); A-box: $(cat "$TMP/listen.out");" \
         "uninstalled: $(grep '^told' "$TMP/listen.log" | tail -n 1)"
 }
