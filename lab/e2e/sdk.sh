@@ -9,11 +9,16 @@ LISTEN_PEER="$LAB_DIR/e2e/listen_peer.py"
 # local repository only (all their tests run), and the bundle is installed in the
 # running gateway: masq:helpers lists both helpers, and A-box's "LISTEN" line to the server outside is
 # rewritten to the gateway's address and a gateway port, through which the server reaches A-box.
-# Uninstalled afterwards, the helper is gone and the same line leaves as A-box wrote it.
+# Uninstalled afterwards, the helper is gone and the same line leaves as A-box wrote it. The
+# build must also have published masq.api's Javadoc, the contract such a helper is written to.
 t_helper_from_template() {
     [ "$MODE" = masq ] || skip "installs a bundle in the user-space gateway"
     need_console
     command -v mvn >/dev/null || fail "mvn is not installed (./masq test installs it)"
+    local apidoc
+    apidoc=$(ls "$LAB_DIR"/../masq.api/target/masq.api-*-javadoc.jar 2>/dev/null | head -n 1)
+    [ -n "$apidoc" ] && unzip -l "$apidoc" | grep -q 'masq/api/ExpectationBuilder.html' ||
+        fail "the build published no Javadoc of masq.api (masq.api/target/masq.api-*-javadoc.jar)"
     local dir=$TMP/helper out jar id rc=0
     PEER_PID=""
     "$LAB_DIR/../masq" new-helper lab-listen --port 9100 --dir "$dir" >"$TMP/new-helper.log" 2>&1 ||
