@@ -17,7 +17,8 @@ t_helper_from_template() {
     command -v mvn >/dev/null || fail "mvn is not installed (./masq test installs it)"
     local apidoc
     apidoc=$(ls "$LAB_DIR"/../masq.api/target/masq.api-*-javadoc.jar 2>/dev/null | head -n 1)
-    [ -n "$apidoc" ] && unzip -l "$apidoc" | grep -q 'masq/api/ExpectationBuilder.html' ||
+    # the listing to a file: grep -q ending the pipe early would fail it under pipefail (SIGPIPE)
+    [ -n "$apidoc" ] && unzip -l "$apidoc" >"$TMP/apidoc.list" && grep -q 'masq/api/ExpectationBuilder.html' "$TMP/apidoc.list" ||
         fail "the build published no Javadoc of masq.api (masq.api/target/masq.api-*-javadoc.jar)"
     local dir=$TMP/helper out jar id rc=0
     PEER_PID=""
@@ -37,17 +38,17 @@ t_helper_from_template() {
     trap 'console "uninstall $HELPER_BUNDLE" >/dev/null 2>&1 || true; peer_stop' EXIT
     console "start $id" >/dev/null || fail "start $id failed"
     for _ in $(seq 20); do
-        console masq:helpers | grep -q "^lab-listen  *$id .* active\$" && break
+        grep -q "^lab-listen  *$id .* active\$" <<<"$(console masq:helpers)" && break
         sleep 0.5
     done
-    console masq:helpers | grep -q "^lab-listen  *$id .* active\$" || fail "masq:helpers: $(console masq:helpers | paste -sd';')"
-    console masq:helpers | grep -q "^lobby  *$id .* active\$" || fail "the guide's helper is not listed: $(console masq:helpers | paste -sd';')"
+    grep -q "^lab-listen  *$id .* active\$" <<<"$(console masq:helpers)" || fail "masq:helpers: $(console masq:helpers | paste -sd';')"
+    grep -q "^lobby  *$id .* active\$" <<<"$(console masq:helpers)" || fail "the guide's helper is not listed: $(console masq:helpers | paste -sd';')"
     peer_start listen "$LISTEN_PEER" server "$OUTSIDE" 9100 30
     nsx abox timeout 15 /usr/bin/python3 "$LISTEN_PEER" client "$OUTSIDE" 9100 "$(fresh_port)" >"$TMP/listen.out" 2>&1 || rc=$?
     [ "$rc" -eq 0 ] || fail "A-box was not reached: $(cat "$TMP/listen.out"); server: $(paste -sd';' "$TMP/listen.log")"
     grep -q "^told $GW_OUT:" "$TMP/listen.log" || fail "the server was told $(grep '^told' "$TMP/listen.log")"
     console "uninstall $id" >/dev/null || fail "uninstall $id failed"
-    ! console masq:helpers | grep -q "^lab-listen " || fail "masq:helpers still lists lab-listen"
+    ! grep -q "^lab-listen " <<<"$(console masq:helpers)" || fail "masq:helpers still lists lab-listen"
     nsx abox timeout 15 /usr/bin/python3 "$LISTEN_PEER" client "$OUTSIDE" 9100 "$(fresh_port)" >"$TMP/listen-none.out" 2>&1 || true
     grep -q "^told ${HOST_ADDR[abox]}:" "$TMP/listen.log" || fail "without the helper the server was told: $(grep '^told' "$TMP/listen.log" | tail -n 1)"
     echo "built $(basename "$jar") offline with the guide's $blocks files ($(grep -ho 'Tests run: [0-9]*' "$dir"/target/surefire-reports/*.txt | awk '{n += $3} END {print n}') tests); bundle $id: $(grep -E '^(told|reached)' "$TMP/listen.log" | head -n 2 | paste -sd';'); A-box: $(cat "$TMP/listen.out");" \
