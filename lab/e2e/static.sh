@@ -66,15 +66,17 @@ static_probe() {
 t_static_nat_host_every_port() {
     [ "$MODE" = kernel ] || need_console
     trap static_cleanup EXIT
-    mapfile -t STATIC_PORTS < <(/usr/bin/python3 "$STATIC_PEER" ports)
     ip netns exec "$(ns cbox)" timeout 600 /usr/bin/python3 "$STATIC_PEER" serve "${HOST_ADDR[cbox]}" 600 \
-        "${STATIC_PORTS[@]}" >"$TMP/static-serve.log" 2>&1 &
+        >"$TMP/static-serve.log" 2>&1 &
     STATIC_PID=$!
     for _ in $(seq 50); do
-        grep -q '^serving ' "$TMP/static-serve.log" && break
+        grep -q '^ports ' "$TMP/static-serve.log" && break
         sleep 0.1
     done
-    grep -q '^serving ' "$TMP/static-serve.log" || fail "the listeners on C-box did not start: $(tail -n 1 "$TMP/static-serve.log")"
+    grep -q '^ports ' "$TMP/static-serve.log" || fail "the listeners on C-box did not start: $(tail -n 1 "$TMP/static-serve.log")"
+    read -r -a STATIC_PORTS <<<"$(sed -n 's/^ports //p' "$TMP/static-serve.log")"
+    local busy
+    busy=$(grep '^busy ' "$TMP/static-serve.log" | paste -sd';') || true
 
     static_probe none
     static_rule add
@@ -108,5 +110,5 @@ t_static_nat_host_every_port() {
     [ "$who" = "$GW_OUT" ] || fail "after the removal C-box left as '$who', not $GW_OUT"
     echo "without the rule: no port of $STATIC_ADDR answered; with it: $probed; ping: $pinged;" \
         "C-box left as $STATIC_ADDR, A-box as $abox_who$ftp${listed:+; masq:static: $listed};" \
-        "removed: no port answered, C-box left as $who"
+        "removed: no port answered, C-box left as $who${busy:+; on C-box $busy}"
 }

@@ -1,14 +1,16 @@
 #!/usr/bin/python3
 """Every port of a 1:1 NAT host, TCP and UDP, probed from outside.
 
-  static_peer.py ports
-      prints the ports the test uses, one per line: the edges and landmarks of the port space
-      (1, the privileged boundary, well-known services, the gateway's masq range and its ends,
-      65535) and 200 more drawn with a fixed seed, so that every run probes the same ports.
-  static_peer.py serve ADDRESS SECONDS PORT...
-      listens on TCP and UDP on each PORT of ADDRESS for SECONDS; answers a TCP connection with
-      "tcp PORT IP:PORT" (the port it was accepted on and its peer) and closes it, and a datagram
-      with "udp PORT IP:PORT" likewise. Prints "serving N ports" once every socket is bound.
+  static_peer.py serve ADDRESS SECONDS
+      listens on TCP and UDP on each test port of ADDRESS for SECONDS: the edges and landmarks of
+      the port space (1, the privileged boundary, well-known services, the gateway's masq range
+      and its ends, 65535) and 200 more drawn with a fixed seed, so that every run probes the same
+      ports. A drawn port the host itself holds (a client connection of an earlier test still in
+      TIME_WAIT blocks a listener's bind) is replaced by the next one the seed draws, and said in
+      a line "busy PORT, drawn PORT instead"; a busy landmark is an error. Answers a TCP
+      connection with "tcp PORT IP:PORT" (the port it was accepted on and its peer) and closes
+      it, and a datagram with "udp PORT IP:PORT" likewise. Once every socket is bound, prints
+      "serving N ports" and then "ports P1 P2 ...".
   static_peer.py probe ADDRESS PORT...
       connects to each PORT of ADDRESS by TCP and sends a datagram to it by UDP (three tries,
       1 s apart), all ports at once; prints "tcp OK/N udp OK/N seen as PEERS" and, for each
@@ -16,6 +18,7 @@
       answered on both protocols, 1 when some did, 2 when none did.
 """
 import concurrent.futures
+import errno
 import random
 import selectors
 import socket
@@ -26,26 +29,65 @@ LANDMARKS = [1, 7, 21, 22, 23, 53, 80, 123, 443, 500, 1023, 1024, 1025, 1723, 45
              8080, 27960, 40000, 49152, 61000, 61001, 65094, 65095, 65534, 65535]
 
 
-def ports():
-    drawn = random.Random(14).sample(range(1, 65536), 260)
-    rest = [p for p in drawn if p not in LANDMARKS][:200]
-    return sorted(LANDMARKS + rest)
+DRAWN = 200
 
 
-def serve(address, seconds, port_list):
-    selector = selectors.DefaultSelector()
-    for port in port_list:
-        tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+def candidates():
+    """The drawn ports in the order the seed draws them, landmarks left out."""
+    return [p for p in random.Random(14).sample(range(1, 65536), 2000) if p not in LANDMARKS]
+
+
+def listen(address, port):
+    """A TCP listener and a UDP socket on ADDRESS:PORT, or None when the port is taken."""
+    tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
         tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         tcp.bind((address, port))
         tcp.listen(16)
-        tcp.setblocking(False)
-        selector.register(tcp, selectors.EVENT_READ, ("tcp", port))
-        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         udp.bind((address, port))
-        udp.setblocking(False)
-        selector.register(udp, selectors.EVENT_READ, ("udp", port))
-    print(f"serving {len(port_list)} ports", flush=True)
+    except OSError as error:
+        tcp.close()
+        udp.close()
+        if error.errno == errno.EADDRINUSE:
+            return None
+        raise
+    tcp.setblocking(False)
+    udp.setblocking(False)
+    return tcp, udp
+
+
+def serve(address, seconds):
+    selector = selectors.DefaultSelector()
+    bound = []
+
+    def register(port, sockets):
+        bound.append(port)
+        for protocol, sock in zip(("tcp", "udp"), sockets):
+            selector.register(sock, selectors.EVENT_READ, (protocol, port))
+
+    for port in LANDMARKS:
+        sockets = listen(address, port)
+        if sockets is None:
+            print(f"landmark port {port} of {address} is in use", flush=True)
+            return 1
+        register(port, sockets)
+    drawn = iter(candidates())
+    taken = 0
+    while taken < DRAWN:
+        port = next(drawn)
+        sockets = listen(address, port)
+        if sockets is None:
+            replacement = port
+            while sockets is None:
+                replacement = next(drawn)
+                sockets = listen(address, replacement)
+            print(f"busy {port}, drawn {replacement} instead", flush=True)
+            port = replacement
+        register(port, sockets)
+        taken += 1
+    print(f"serving {len(bound)} ports", flush=True)
+    print("ports " + " ".join(map(str, sorted(bound))), flush=True)
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         for key, _ in selector.select(timeout=max(0.05, end - time.monotonic())):
@@ -61,6 +103,7 @@ def serve(address, seconds, port_list):
                     key.fileobj.sendto(f"udp {port} {ip}:{peer_port}\n".encode(), (ip, peer_port))
             except OSError as error:
                 print(f"{protocol} {port}: {error}", flush=True)
+    return 0
 
 
 def probe_tcp(address, port):
@@ -111,12 +154,8 @@ def probe(address, port_list):
 
 
 def main(argv):
-    if len(argv) == 2 and argv[1] == "ports":
-        print("\n".join(map(str, ports())))
-        return 0
-    if len(argv) > 4 and argv[1] == "serve":
-        serve(argv[2], float(argv[3]), [int(p) for p in argv[4:]])
-        return 0
+    if len(argv) == 4 and argv[1] == "serve":
+        return serve(argv[2], float(argv[3]))
     if len(argv) > 3 and argv[1] == "probe":
         return probe(argv[2], [int(p) for p in argv[3:]])
     print(__doc__.strip(), file=sys.stderr)
