@@ -1,5 +1,6 @@
 package masq.testkit;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,7 +55,7 @@ public final class HelperConformance {
     public static final String OTHER = "192.168.0.3";
     /** The remote server. */
     public static final String SERVER = "198.51.100.5";
-    private static final String GATEWAY = "203.0.113.1";
+    static final String GATEWAY = "203.0.113.1";
     private static final int LONGEST = 1400;
     private static final int FIRST_CLIENT_PORT = 20000;
 
@@ -66,6 +67,7 @@ public final class HelperConformance {
     private final List<byte[]> prelude = new ArrayList<>();
     private int mutations = 300;
     private long seed = 1;
+    private Run fuzzRun;
 
     private HelperConformance(MasqHelper helper, Map<String, ?> properties) {
         this.helper = helper;
@@ -152,6 +154,61 @@ public final class HelperConformance {
         return new Report(r.executions, List.copyOf(r.violations));
     }
 
+    /**
+     * One conversation made of a fuzzer's bytes, for a fuzz target ({@code @FuzzTest void
+     * f(byte[] data) { kit.conversation(data).assertConforms(); }}): {@code data} is read as
+     * messages on one connection (after the {@link #prelude}), each a control byte (its low bit:
+     * 0 the client sends, 1 the server), a length byte and that many bytes of payload (fewer where
+     * {@code data} ends); an empty message is skipped. Each message is held to the contract as a
+     * sample is (the helper never throws, what leaves is well formed, a retransmission leaves
+     * alike, expectations only for the client's own port from 1024), and after each the pending
+     * expectations stay within {@code maxExpected}. Successive conversations share one engine,
+     * as a gateway's connections do, each on a new client port, a second apart. The samples and
+     * the seed play no part.
+     */
+    public synchronized Report conversation(byte[] data) {
+        if (fuzzRun == null) {
+            fuzzRun = new Run();
+        }
+        Run r = fuzzRun;
+        r.violations.clear();
+        r.executions = 0;
+        r.open();
+        int at = 0;
+        for (int n = 0; at + 2 <= data.length; n++) {
+            Direction direction = (data[at] & 1) == 0 ? Direction.OUTBOUND : Direction.INBOUND;
+            int length = Math.min(data[at + 1] & 0xFF, data.length - at - 2);
+            byte[] payload = Arrays.copyOfRange(data, at + 2, at + 2 + length);
+            at += 2 + length;
+            if (payload.length > 0) {
+                r.message(direction, payload, "message " + n + " (" + direction + ")");
+                r.pendingWithinBound("after message " + n);
+            }
+        }
+        r.close();
+        return new Report(r.executions, List.copyOf(r.violations));
+    }
+
+    /**
+     * Each sample, with the prelude left out, in {@link #conversation}'s form: the seeds of a fuzz
+     * target's corpus.
+     */
+    public List<byte[]> conversations() {
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            byte[] sample = samples.get(i);
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            for (int at = 0; at < sample.length; at += 255) {
+                int n = Math.min(255, sample.length - at);
+                b.write(directions.get(i) == Direction.OUTBOUND ? 0 : 1);
+                b.write(n);
+                b.write(sample, at, n);
+            }
+            out.add(b.toByteArray());
+        }
+        return out;
+    }
+
     /** One run's harness, connections and findings. */
     private final class Run {
         final HelperHarness gateway = HelperHarness.builder().engine(b -> b.ports(61000, 65000))
@@ -163,10 +220,16 @@ public final class HelperConformance {
         final List<String> violations = new ArrayList<>();
         long executions;
         int nextPort = FIRST_CLIENT_PORT;
-        Connection connection;
+        ConformanceConnection connection;
 
         void send(Direction direction, byte[] payload, String what) {
             open();
+            message(direction, payload, what);
+            close();
+        }
+
+        /** One message on the open connection, checked, then retransmitted and checked again. */
+        void message(Direction direction, byte[] payload, String what) {
             long failures = gateway.counter("helper.failures");
             HelperStep first = connection.transmit(direction, payload);
             check(first, what);
@@ -181,7 +244,15 @@ public final class HelperConformance {
             if (gateway.counter("helper.failures") != failures) {
                 violations.add(what + ": the helper threw (helper.failures), payload " + hex(payload));
             }
-            close();
+        }
+
+        void pendingWithinBound(String what) {
+            long master = gateway.mappings().stream().filter(m -> m.insidePort == connection.clientPort
+                    && CLIENT.equals(m.insideAddress)).mapToLong(m -> m.id).findFirst().orElse(-1);
+            long pending = gateway.expectations().stream().filter(e -> e.masterId == master).count();
+            if (pending > Math.max(maxExpected, 0)) {
+                violations.add(what + ": " + pending + " expectations pending, more than maxExpected " + maxExpected);
+            }
         }
 
         void forged(Direction direction, byte[] payload, String what) {
@@ -206,12 +277,7 @@ public final class HelperConformance {
                 connection.send(direction, payload);
                 executions++;
             }
-            long master = gateway.mappings().stream().filter(m -> m.insidePort == connection.clientPort
-                    && CLIENT.equals(m.insideAddress)).mapToLong(m -> m.id).findFirst().orElse(-1);
-            long pending = gateway.expectations().stream().filter(e -> e.masterId == master).count();
-            if (pending > Math.max(maxExpected, 0)) {
-                violations.add(what + ": " + pending + " expectations pending, more than maxExpected " + maxExpected);
-            }
+            pendingWithinBound(what);
             close();
         }
 
@@ -232,7 +298,7 @@ public final class HelperConformance {
         private void open() {
             int port = nextPort;
             nextPort = nextPort == 59999 ? FIRST_CLIENT_PORT : nextPort + 1;
-            connection = new Connection(gateway, tcp, port, serverPort);
+            connection = new ConformanceConnection(gateway, tcp, port, serverPort);
             for (int i = 0; i < prelude.size(); i++) {
                 connection.send(preludeDirections.get(i), prelude.get(i));
             }
@@ -241,93 +307,6 @@ public final class HelperConformance {
         private void close() {
             connection.close();
             gateway.advanceSeconds(1);
-        }
-    }
-
-    /** A connection from the client, with its sequence numbers; TCP is opened by a handshake. */
-    private static final class Connection {
-        final HelperHarness gateway;
-        final boolean tcp;
-        final int clientPort;
-        final int serverPort;
-        int masqPort;
-        long clientSeq = 1000;
-        long serverSeq = 5000;
-
-        Connection(HelperHarness gateway, boolean tcp, int clientPort, int serverPort) {
-            this.gateway = gateway;
-            this.tcp = tcp;
-            this.clientPort = clientPort;
-            this.serverPort = serverPort;
-            if (tcp) {
-                HelperStep syn = gateway.outbound(Packets.tcp(CLIENT, clientPort, SERVER, serverPort)
-                        .flags(Packets.SYN).seq(clientSeq - 1).build());
-                masqPort = syn.output() == null ? 0 : Packets.sourcePort(syn.output());
-                gateway.inbound(Packets.tcp(SERVER, serverPort, GATEWAY, masqPort).flags(Packets.SYN | Packets.ACK)
-                        .seq(serverSeq - 1).ack(clientSeq).build());
-                gateway.outbound(Packets.tcp(CLIENT, clientPort, SERVER, serverPort).flags(Packets.ACK)
-                        .seq(clientSeq).ack(serverSeq).build());
-            }
-        }
-
-        HelperStep send(Direction direction, byte[] payload) {
-            HelperStep step = transmit(direction, payload);
-            sent(direction, payload.length);
-            return step;
-        }
-
-        /** The segment (or datagram), at the sender's current sequence number: again, a retransmission. */
-        HelperStep transmit(Direction direction, byte[] payload) {
-            return segment(direction, payload);
-        }
-
-        /** The sender's sequence moves past {@code length} bytes, and both sides acknowledge. */
-        void sent(Direction direction, int length) {
-            if (!tcp) {
-                return;
-            }
-            if (direction == Direction.OUTBOUND) {
-                clientSeq += length;
-            } else {
-                serverSeq += length;
-            }
-            acknowledge();
-        }
-
-        private HelperStep segment(Direction direction, byte[] payload) {
-            if (!tcp) {
-                if (masqPort == 0) {
-                    HelperStep opener = gateway.outbound(Packets.udp(CLIENT, clientPort, SERVER, serverPort)
-                            .payload(direction == Direction.OUTBOUND ? payload : new byte[] {0}).build());
-                    masqPort = opener.output() == null ? -1 : Packets.sourcePort(opener.output());
-                    if (direction == Direction.OUTBOUND) {
-                        return opener;
-                    }
-                }
-                return direction == Direction.OUTBOUND
-                        ? gateway.outbound(Packets.udp(CLIENT, clientPort, SERVER, serverPort).payload(payload).build())
-                        : gateway.inbound(Packets.udp(SERVER, serverPort, GATEWAY, masqPort).payload(payload).build());
-            }
-            return direction == Direction.OUTBOUND
-                    ? gateway.outbound(Packets.tcp(CLIENT, clientPort, SERVER, serverPort).flags(Packets.ACK | Packets.PSH)
-                            .seq(clientSeq).ack(serverSeq).payload(payload).build())
-                    : gateway.inbound(Packets.tcp(SERVER, serverPort, GATEWAY, masqPort).flags(Packets.ACK | Packets.PSH)
-                            .seq(serverSeq).ack(clientSeq).payload(payload).build());
-        }
-
-        /** Each side acknowledges what the other sent, so that held or deferred bytes move on. */
-        private void acknowledge() {
-            gateway.inbound(Packets.tcp(SERVER, serverPort, GATEWAY, masqPort).flags(Packets.ACK).seq(serverSeq)
-                    .ack(clientSeq).build());
-            gateway.outbound(Packets.tcp(CLIENT, clientPort, SERVER, serverPort).flags(Packets.ACK).seq(clientSeq)
-                    .ack(serverSeq).build());
-        }
-
-        void close() {
-            if (tcp) {
-                gateway.outbound(Packets.tcp(CLIENT, clientPort, SERVER, serverPort).flags(Packets.RST | Packets.ACK)
-                        .seq(clientSeq).ack(serverSeq).build());
-            }
         }
     }
 

@@ -97,6 +97,35 @@ class HelperConformanceTest {
     }
 
     @Test
+    void aConversationIsHeldToTheContractMessageByMessage() {
+        HelperConformance kit = HelperConformance.of(new Offers(true, 0), TCP).sample(Direction.OUTBOUND, OFFER);
+        List<byte[]> seeds = kit.conversations();
+        assertEquals(1, seeds.size());
+        assertEquals(OFFER.length() + 2, seeds.get(0).length, "a direction byte, a length byte, the sample");
+        HelperConformance.Report good = kit.conversation(seeds.get(0));
+        assertEquals(List.of(), good.violations());
+        assertEquals(2, good.executions(), "the message and its retransmission");
+
+        byte[] privileged = "OFFER 192.168.0.2 22\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] two = new byte[2 * (privileged.length + 2) + 1];
+        for (int i = 0; i < 2; i++) {
+            two[i * (privileged.length + 2)] = 0;
+            two[i * (privileged.length + 2) + 1] = (byte) privileged.length;
+            System.arraycopy(privileged, 0, two, i * (privileged.length + 2) + 2, privileged.length);
+        }
+        HelperConformance.Report bad = kit.conversation(two); // and a dangling control byte, ignored
+        assertFound(bad, "message 0 (OUTBOUND): expected tcp 192.168.0.2:22");
+        assertFound(bad, "message 1 (OUTBOUND)");
+
+        MasqHelper throwing = (context, payload, offset, length) -> {
+            throw new IllegalStateException("always");
+        };
+        assertFound(HelperConformance.of(throwing, UDP).conversation(new byte[] {1, 3, 'a', 'b', 'c'}),
+                "message 0 (INBOUND): the helper threw");
+        assertEquals(List.of(), kit.conversation(new byte[0]).violations(), "an empty conversation sends nothing");
+    }
+
+    @Test
     void aHelperWhoseRetransmissionsLeaveOtherwiseIsFound() {
         MasqHelper counting = new MasqHelper() {
             private int calls;

@@ -9,12 +9,16 @@ import masq.testkit.HelperConformance;
 class QuakeConformanceTest {
     @Test
     void keepsTheHelperContract() {
-        HelperConformance.Report report = HelperConformance.of(new QuakeHelper(), QuakeHelperTest.properties())
-                .prelude(Direction.OUTBOUND, QuakeHelperTest.CONNECT)
-                .sample(Direction.INBOUND, QuakeHelperTest.ACCEPT_26001)
-                .sample(Direction.INBOUND, QuakeHelperTest.REJECT)
-                .run();
+        HelperConformance.Report report = kit().run();
         System.out.println("quake conformance: " + report.executions() + " executions");
         report.assertConforms();
+    }
+
+    /** The helper with its samples, for this test and the fuzz target. */
+    static HelperConformance kit() {
+        return HelperConformance.of(new QuakeHelper(), QuakeHelperTest.properties())
+                .prelude(Direction.OUTBOUND, QuakeHelperTest.CONNECT)
+                .sample(Direction.INBOUND, QuakeHelperTest.ACCEPT_26001)
+                .sample(Direction.INBOUND, QuakeHelperTest.REJECT);
     }
 }

@@ -14,14 +14,18 @@ import masq.testkit.HelperHarness;
 class RaudioConformanceTest {
     @Test
     void keepsTheHelperContract() {
-        Map<String, Object> p = new HashMap<>(HelperHarness.properties("raudio", "tcp", 554, 7070));
-        p.put(MasqHelper.MAX_EXPECTED, RaudioHelper.MAX_STREAMS);
-        HelperConformance.Report report = HelperConformance.of(new RaudioHelper(), p)
-                .sample(Direction.OUTBOUND, "SETUP rtsp://198.51.100.5/tone/trackID=0 RTSP/1.0\r\nCSeq: 3\r\n"
-                        + "Transport: RTP/AVP;unicast;client_port=5004-5005\r\n\r\n")
-                .sample(Direction.OUTBOUND, PnaTest.VECTOR)
-                .run();
+        HelperConformance.Report report = kit().run();
         System.out.println("raudio conformance: " + report.executions() + " executions");
         report.assertConforms();
+    }
+
+    /** The helper with its samples, for this test and the fuzz target. */
+    static HelperConformance kit() {
+        Map<String, Object> p = new HashMap<>(HelperHarness.properties("raudio", "tcp", 554, 7070));
+        p.put(MasqHelper.MAX_EXPECTED, RaudioHelper.MAX_STREAMS);
+        return HelperConformance.of(new RaudioHelper(), p)
+                .sample(Direction.OUTBOUND, "SETUP rtsp://198.51.100.5/tone/trackID=0 RTSP/1.0\r\nCSeq: 3\r\n"
+                        + "Transport: RTP/AVP;unicast;client_port=5004-5005\r\n\r\n")
+                .sample(Direction.OUTBOUND, PnaTest.VECTOR);
     }
 }

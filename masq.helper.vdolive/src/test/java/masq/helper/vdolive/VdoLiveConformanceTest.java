@@ -9,11 +9,15 @@ import masq.testkit.HelperConformance;
 class VdoLiveConformanceTest {
     @Test
     void keepsTheHelperContract() {
-        HelperConformance.Report report = HelperConformance.of(new VdoLiveHelper(), VdoLiveHelperTest.properties())
-                .sample(Direction.OUTBOUND, VdoLiveHelperTest.INITIAL_7001)
-                .sample(Direction.OUTBOUND, VdoLiveHelperTest.secondary(7002))
-                .run();
+        HelperConformance.Report report = kit().run();
         System.out.println("vdolive conformance: " + report.executions() + " executions");
         report.assertConforms();
+    }
+
+    /** The helper with its samples, for this test and the fuzz target. */
+    static HelperConformance kit() {
+        return HelperConformance.of(new VdoLiveHelper(), VdoLiveHelperTest.properties())
+                .sample(Direction.OUTBOUND, VdoLiveHelperTest.INITIAL_7001)
+                .sample(Direction.OUTBOUND, VdoLiveHelperTest.secondary(7002));
     }
 }

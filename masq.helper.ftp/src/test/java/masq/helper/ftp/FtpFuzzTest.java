@@ -1,0 +1,33 @@
+package masq.helper.ftp;
+
+import org.junit.jupiter.api.Test;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+
+import masq.testkit.FuzzSeeds;
+import masq.testkit.HelperConformance;
+
+/**
+ * The Ftp helper's payload parsing fuzzed through the real engine: each input is a conversation
+ * on one connection ({@link HelperConformance#conversation}), held to the helper contract. In
+ * regression mode ({@code ./masq test}) it runs the committed inputs under
+ * {@code FtpFuzzTestInputs/conversation}; {@code ./masq fuzz ftp SECONDS} fuzzes it.
+ */
+class FtpFuzzTest {
+    private static final HelperConformance KIT = FtpConformanceTest.kit();
+
+    @FuzzTest(maxDuration = "10m")
+    void conversation(byte[] data) {
+        fuzzerTestOneInput(data);
+    }
+
+    /** The target as Jazzer's command line driver calls it ({@code ./masq fuzz}). */
+    public static void fuzzerTestOneInput(byte[] data) {
+        KIT.conversation(data).assertConforms();
+    }
+
+    @Test
+    void theSamplesAreSeedsThatKeepTheContract() {
+        FuzzSeeds.check(FtpFuzzTest.class, "conversation", KIT);
+    }
+}

@@ -1,0 +1,33 @@
+package masq.helper.vdolive;
+
+import org.junit.jupiter.api.Test;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+
+import masq.testkit.FuzzSeeds;
+import masq.testkit.HelperConformance;
+
+/**
+ * The VdoLive helper's payload parsing fuzzed through the real engine: each input is a conversation
+ * on one connection ({@link HelperConformance#conversation}), held to the helper contract. In
+ * regression mode ({@code ./masq test}) it runs the committed inputs under
+ * {@code VdoLiveFuzzTestInputs/conversation}; {@code ./masq fuzz vdolive SECONDS} fuzzes it.
+ */
+class VdoLiveFuzzTest {
+    private static final HelperConformance KIT = VdoLiveConformanceTest.kit();
+
+    @FuzzTest(maxDuration = "10m")
+    void conversation(byte[] data) {
+        fuzzerTestOneInput(data);
+    }
+
+    /** The target as Jazzer's command line driver calls it ({@code ./masq fuzz}). */
+    public static void fuzzerTestOneInput(byte[] data) {
+        KIT.conversation(data).assertConforms();
+    }
+
+    @Test
+    void theSamplesAreSeedsThatKeepTheContract() {
+        FuzzSeeds.check(VdoLiveFuzzTest.class, "conversation", KIT);
+    }
+}
