@@ -182,8 +182,8 @@ public class GatewayInFelixTest {
                 .map(AttributeDefinition::getID).collect(Collectors.toSet());
         assertEquals(Set.of("inside.interface", "inside.address", "inside.networks", "outside.interface",
                 "outside.address", "outside.gateway", "ports", "timeout.tcp", "timeout.tcpfin", "timeout.udp",
-                "timeout.icmp", "limits.mappings", "limits.mappings.per.host", "limits.hosts", "filtering", "mapping",
-                "ip.source.route", "busy.poll", "ports.allocation"), keys);
+                "timeout.icmp", "limits.mappings", "limits.mappings.per.host", "limits.hosts", "limits.expectations",
+                "limits.expectations.per.host", "filtering", "mapping", "ip.source.route", "busy.poll", "ports.allocation"), keys);
     }
 
     private GatewayAdmin configure(Dictionary<String, Object> properties) throws Exception {

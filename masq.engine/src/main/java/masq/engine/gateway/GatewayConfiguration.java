@@ -60,6 +60,13 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(required = false, description = "Most inside hosts tracked")
     int limits_hosts() default 4096;
 
+    @AttributeDefinition(required = false, description = "Most pending expectations (helpers' related "
+            + "connections), all hosts together")
+    int limits_expectations() default 1024;
+
+    @AttributeDefinition(required = false, description = "Most pending expectations naming one inside host")
+    int limits_expectations_per_host() default 128;
+
     @AttributeDefinition(required = false, min = "0", max = "1000000", description = "Microseconds the engine "
             + "thread keeps polling the interfaces after a frame before it sleeps: lower latency for CPU time; "
             + "0 sleeps at once")

@@ -37,7 +37,8 @@ record GatewaySettings(String insideInterface, String outsideInterface, int outs
     private static final java.util.Set<String> KEYS = java.util.Set.of("inside.interface", "inside.address",
             "inside.networks", "outside.interface", "outside.address", "outside.gateway", "ports", "timeout.tcp",
             "timeout.tcpfin", "timeout.udp", "timeout.icmp", "limits.mappings", "limits.mappings.per.host",
-            "limits.hosts", "filtering", "mapping", "busy.poll", "ip.source.route", "ports.allocation");
+            "limits.hosts", "limits.expectations", "limits.expectations.per.host", "filtering", "mapping", "busy.poll",
+            "ip.source.route", "ports.allocation");
     /** Keys whose change applies to the running engine; any other change restarts it. */
     private static final java.util.Set<String> LIVE_KEYS = java.util.Set.of("timeout.tcp", "timeout.tcpfin",
             "timeout.udp", "timeout.icmp", "busy.poll", "ports.allocation");
@@ -119,6 +120,8 @@ record GatewaySettings(String insideInterface, String outsideInterface, int outs
             engine.limits(number(properties, "limits.mappings", EngineConfig.DEFAULT_MAX_MAPPINGS),
                     number(properties, "limits.mappings.per.host", EngineConfig.DEFAULT_MAX_MAPPINGS_PER_HOST),
                     number(properties, "limits.hosts", EngineConfig.DEFAULT_MAX_HOSTS));
+            engine.expectationLimits(number(properties, "limits.expectations", EngineConfig.DEFAULT_MAX_EXPECTATIONS),
+                    number(properties, "limits.expectations.per.host", EngineConfig.DEFAULT_MAX_EXPECTATIONS_PER_HOST));
             engine.filtering(behaviour(Filtering.class, "filtering", optional(properties, "filtering",
                     "address-and-port-dependent")));
             engine.mapping(behaviour(Mapping.class, "mapping", optional(properties, "mapping",

@@ -13,14 +13,16 @@ import masq.api.Transport;
 import masq.api.admin.ExpectationDTO;
 import masq.engine.nat.Counter;
 import masq.engine.nat.Counters;
+import masq.engine.nat.EngineConfig;
 import masq.engine.nat.FlowHook;
 import masq.engine.nat.InboundSource;
 import masq.engine.nat.Translator;
 
 /**
  * The pending expectations: related connections helpers asked the engine to let through (the
- * FTP data connection). Bounded in total ({@code maxExpectations}) and per master (the helper's
- * {@code maxExpected}, the oldest replaced). An expectation from the outside holds its gateway port
+ * FTP data connection). Bounded in total ({@code maxExpectations}, {@code limits.expectations}), per
+ * inside host ({@code limits.expectations.per.host}: one host's offers cannot fill the table for the
+ * others; refused beyond it) and per master (the helper's {@code maxExpected}, the oldest replaced). An expectation from the outside holds its gateway port
  * reserved in the translator's allocator until a connection takes it, it expires, or it is purged;
  * an index by gateway port makes the inbound-miss test one array read. Expectations from the
  * inside (passive FTP) hold no port and are matched when the inside host opens the connection.
@@ -34,7 +36,7 @@ import masq.engine.nat.Translator;
  */
 public final class Expectations implements InboundSource {
     /** Default bound on pending expectations, all helpers together. */
-    public static final int DEFAULT_MAX_EXPECTATIONS = 1024;
+    public static final int DEFAULT_MAX_EXPECTATIONS = EngineConfig.DEFAULT_MAX_EXPECTATIONS;
     /** The longest lifetime a helper may ask for, as the registry bounds the default. */
     public static final int MAX_TIMEOUT_SECONDS = HelperService.MAX_EXPECT_TIMEOUT_SECONDS;
     private static final Logger LOG = LoggerFactory.getLogger(Expectations.class);
@@ -90,9 +92,16 @@ public final class Expectations implements InboundSource {
         while (countOf(master) >= max) {
             remove(oldestOf(master), Counter.EXPECT_REPLACED);
         }
+        int perHost = translator.config().maxExpectationsPerHost();
+        if (countFor(r.insideAddress) >= perHost) {
+            counters.increment(Counter.EXPECT_LIMIT_HOST);
+            return refuse(r, "inside host " + Ipv4.toString(r.insideAddress) + " has " + perHost
+                    + " pending expectations (limits.expectations.per.host)");
+        }
         int slot = freeSlot();
         if (slot == NONE) {
-            return refuse(r, "the table holds " + table.length + " expectations");
+            counters.increment(Counter.EXPECT_LIMIT_TOTAL);
+            return refuse(r, "the table holds " + table.length + " expectations (limits.expectations)");
         }
         int protocol = r.transport.protocolNumber();
         int port;
@@ -371,6 +380,17 @@ public final class Expectations implements InboundSource {
         e.live = false;
         count--;
         fromInsideCount -= e.fromInside ? 1 : 0;
+    }
+
+    /** Pending expectations naming {@code insideAddress}: one scan, at registration only. */
+    private int countFor(int insideAddress) {
+        int n = 0;
+        for (Expectation e : table) {
+            if (e != null && e.live && e.insideAddress == insideAddress) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private int countOf(Attachment master) {

@@ -62,10 +62,10 @@ public final class HelperDispatch implements FlowHook, HelperListener {
     private final LogLimiter failureLog = new LogLimiter();
     private final LogLimiter editLog = new LogLimiter();
 
-    /** A dispatch with the default MTU and bounds. */
+    /** A dispatch with the default MTU and flow bound, and the translator's expectation limit. */
     public HelperDispatch(HelperRegistry registry, Translator translator) {
         this(registry, translator, DEFAULT_OUTGOING_MTU, DEFAULT_MAX_ATTACHED_FLOWS,
-                Expectations.DEFAULT_MAX_EXPECTATIONS);
+                translator.config().maxExpectations());
     }
 
     /**

@@ -66,8 +66,10 @@
  * {@code flowEnded} with their state and go on as plain NAT, their sequence adjustments kept; its
  * pending expectations are purged and their ports released.</li>
  * <li><b>Expectations</b> ({@link masq.engine.helper.Expectations}): at most
- * {@value masq.engine.helper.Expectations#DEFAULT_MAX_EXPECTATIONS} by default, at most the helper's
- * {@code maxExpected} per master (the oldest replaced), inside target restricted to the master's
+ * {@value masq.engine.helper.Expectations#DEFAULT_MAX_EXPECTATIONS} by default ({@code limits.expectations}),
+ * at most {@code limits.expectations.per.host} naming one inside host (refused beyond it, so one
+ * host cannot fill the table for the others), at most the helper's {@code maxExpected} per master
+ * (the oldest replaced), inside target restricted to the master's
  * inside address (protocols.md §8.3 rule 3), timeout 1-3600 s swept once a second; each creation
  * logged (rate-limited) with its master (rule 6). A related connection keeps its master alive; a
  * master's end purges its pending expectations.</li>

@@ -136,6 +136,10 @@ public enum Counter {
     /** An expectation from the outside for a 1:1 NAT host, whose ports are all open: granted as the inside port. */
     EXPECT_STATIC("expect.static"),
     EXPECT_REFUSED("expect.refused"),
+    /** An expectation refused because its inside host has {@code limits.expectations.per.host} pending. */
+    EXPECT_LIMIT_HOST("expect.limit.host"),
+    /** An expectation refused because {@code limits.expectations} are pending. */
+    EXPECT_LIMIT_TOTAL("expect.limit.total"),
     EXPECT_REPLACED("expect.replaced"),
     EXPECT_MATCHED("expect.matched"),
     EXPECT_EXPIRED("expect.expired"),

@@ -16,6 +16,10 @@ public final class EngineConfig {
     public static final int DEFAULT_MAX_MAPPINGS = 65536;
     public static final int DEFAULT_MAX_MAPPINGS_PER_HOST = 8192;
     public static final int DEFAULT_MAX_HOSTS = 4096;
+    /** Pending expectations, all helpers and hosts together. */
+    public static final int DEFAULT_MAX_EXPECTATIONS = 1024;
+    /** Pending expectations naming one inside host, so that one host cannot fill the table. */
+    public static final int DEFAULT_MAX_EXPECTATIONS_PER_HOST = 128;
     public static final int DEFAULT_MAX_FRAGMENT_DATAGRAMS = 1024;
     public static final int DEFAULT_MAX_HELD_FRAGMENTS = 64;
     public static final int DEFAULT_FRAGMENT_TIMEOUT_SECONDS = 30;
@@ -32,6 +36,8 @@ public final class EngineConfig {
     final int maxMappings;
     final int maxMappingsPerHost;
     final int maxHosts;
+    final int maxExpectations;
+    final int maxExpectationsPerHost;
     final Filtering filtering;
     final Mapping mapping;
     final PortAllocation allocation;
@@ -60,6 +66,8 @@ public final class EngineConfig {
         maxMappings = b.maxMappings;
         maxMappingsPerHost = b.maxMappingsPerHost;
         maxHosts = b.maxHosts;
+        maxExpectations = b.maxExpectations;
+        maxExpectationsPerHost = b.maxExpectationsPerHost;
         filtering = b.filtering;
         mapping = b.mapping;
         allocation = b.allocation;
@@ -104,6 +112,16 @@ public final class EngineConfig {
         return allocation;
     }
 
+    /** The most pending expectations, all helpers and hosts together. */
+    public int maxExpectations() {
+        return maxExpectations;
+    }
+
+    /** The most pending expectations naming one inside host. */
+    public int maxExpectationsPerHost() {
+        return maxExpectationsPerHost;
+    }
+
     /** The masq port range as the console prints it, e.g. {@code 61000-65095}. */
     public String ports() {
         return portLow + "-" + portHigh;
@@ -145,6 +163,8 @@ public final class EngineConfig {
         private int maxMappings = DEFAULT_MAX_MAPPINGS;
         private int maxMappingsPerHost = DEFAULT_MAX_MAPPINGS_PER_HOST;
         private int maxHosts = DEFAULT_MAX_HOSTS;
+        private int maxExpectations = DEFAULT_MAX_EXPECTATIONS;
+        private int maxExpectationsPerHost = DEFAULT_MAX_EXPECTATIONS_PER_HOST;
         private Filtering filtering = Filtering.ADDRESS_AND_PORT_DEPENDENT;
         private boolean passSourceRoute;
         private Mapping mapping = Mapping.ENDPOINT_INDEPENDENT;
@@ -206,6 +226,19 @@ public final class EngineConfig {
             maxMappings = total;
             maxMappingsPerHost = perHost;
             maxHosts = hosts;
+            return this;
+        }
+
+        /** The most pending expectations in total and naming one inside host (at most the total). */
+        public Builder expectationLimits(int total, int perHost) {
+            positive("limits.expectations", total);
+            positive("limits.expectations.per.host", perHost);
+            if (perHost > total) {
+                throw new IllegalArgumentException("limits.expectations.per.host: " + perHost
+                        + " is more than limits.expectations, " + total);
+            }
+            maxExpectations = total;
+            maxExpectationsPerHost = perHost;
             return this;
         }
 

@@ -12,6 +12,7 @@ import static masq.engine.packet.PacketBuilder.tcp;
 import static masq.engine.packet.PacketBuilder.udp;
 import static masq.engine.packet.TcpHeader.SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -28,6 +29,8 @@ import masq.api.Transport;
 import masq.api.Verdict;
 import masq.api.admin.ExpectationDTO;
 import masq.engine.nat.Counter;
+import masq.engine.nat.EngineConfig;
+import masq.engine.nat.PortAllocation;
 import masq.engine.nat.Timeouts;
 import masq.engine.nat.Translator;
 
@@ -133,6 +136,36 @@ class ExpectationsTest {
         small.out(tcp(A, 40001, SERVER, 21).payload("A").build());
         assertEquals(List.of(61001, 61003, -1), results, "61000 and 61002 are the control connections'");
         assertEquals(1, small.count(Counter.EXPECT_REFUSED));
+    }
+
+    @Test
+    void oneInsideHostCannotFillTheTableForTheOthers() {
+        HelperGateway limited = new HelperGateway(EngineConfig.builder().insideAddress(HelperGateway.INSIDE + "/24")
+                .outsideAddress(OUTSIDE + "/24").allocation(PortAllocation.SEQUENTIAL).expectationLimits(8, 2).build());
+        List<Integer> results = new ArrayList<>();
+        limited.install(new TestHelpers.Recording((c, p) -> {
+            results.add(c.expect(Transport.TCP).insideTarget(ip(p.startsWith("A") ? A : B), 1025).register());
+            return Verdict.ACCEPT;
+        }), "ftp", "tcp", 21);
+        for (int port = 40000; port < 40004; port++) {
+            limited.out(tcp(A, port, SERVER, 21).payload("A").build());
+        }
+        limited.out(tcp(B, 40000, SERVER, 21).payload("B").build());
+        assertEquals(List.of(61001, 61003, -1, -1, 61007), results,
+                "A's third and fourth connections are refused (61004, 61005 their control ports); B's is not");
+        assertEquals(2, limited.count(Counter.EXPECT_LIMIT_HOST));
+        assertEquals(2, limited.count(Counter.EXPECT_REFUSED));
+        assertEquals(0, limited.count(Counter.EXPECT_LIMIT_TOTAL));
+        assertEquals(3, limited.dispatch.expectations(limited.now).size());
+    }
+
+    @Test
+    void expectationLimitsAreCheckedByName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EngineConfig.builder().expectationLimits(16, 32));
+        assertEquals("limits.expectations.per.host: 32 is more than limits.expectations, 16", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> EngineConfig.builder().expectationLimits(0, 1));
+        assertEquals("limits.expectations: 0 is not positive", e.getMessage());
     }
 
     @Test
