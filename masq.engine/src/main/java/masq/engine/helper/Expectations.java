@@ -22,8 +22,9 @@ import masq.engine.nat.Translator;
  * The pending expectations: related connections helpers asked the engine to let through (the
  * FTP data connection). Bounded in total ({@code maxExpectations}, {@code limits.expectations}), per
  * inside host ({@code limits.expectations.per.host}: one host's offers cannot fill the table for the
- * others; refused beyond it) and per master (the helper's {@code maxExpected}, the oldest replaced). An expectation from the outside holds its gateway port
- * reserved in the translator's allocator until a connection takes it, it expires, or it is purged;
+ * others; refused beyond it) and per master (the helper's {@code maxExpected}, the oldest
+ * replaced). An expectation from the outside holds its gateway port reserved in the translator's
+ * allocator until a connection takes it, it expires, or it is purged;
  * an index by gateway port makes the inbound-miss test one array read. Expectations from the
  * inside (passive FTP) hold no port and are matched when the inside host opens the connection.
  * A repeating one (ICQ's listening port) matches every connection to its port while its master
