@@ -13,7 +13,6 @@ import masq.api.Transport;
 import masq.api.admin.ExpectationDTO;
 import masq.engine.nat.Counter;
 import masq.engine.nat.Counters;
-import masq.engine.nat.EngineConfig;
 import masq.engine.nat.FlowHook;
 import masq.engine.nat.InboundSource;
 import masq.engine.nat.Translator;
@@ -36,8 +35,6 @@ import masq.engine.nat.Translator;
  * its master. Engine thread only.
  */
 public final class Expectations implements InboundSource {
-    /** Default bound on pending expectations, all helpers together. */
-    public static final int DEFAULT_MAX_EXPECTATIONS = EngineConfig.DEFAULT_MAX_EXPECTATIONS;
     /** The longest lifetime a helper may ask for, as the registry bounds the default. */
     public static final int MAX_TIMEOUT_SECONDS = HelperService.MAX_EXPECT_TIMEOUT_SECONDS;
     private static final Logger LOG = LoggerFactory.getLogger(Expectations.class);

@@ -66,7 +66,7 @@
  * {@code flowEnded} with their state and go on as plain NAT, their sequence adjustments kept; its
  * pending expectations are purged and their ports released.</li>
  * <li><b>Expectations</b> ({@link masq.engine.helper.Expectations}): at most
- * {@value masq.engine.helper.Expectations#DEFAULT_MAX_EXPECTATIONS} by default ({@code limits.expectations}),
+ * {@value masq.engine.nat.EngineConfig#DEFAULT_MAX_EXPECTATIONS} by default ({@code limits.expectations}),
  * at most {@code limits.expectations.per.host} naming one inside host (refused beyond it, so one
  * host cannot fill the table for the others), at most the helper's {@code maxExpected} per master
  * (the oldest replaced), inside target restricted to the master's
